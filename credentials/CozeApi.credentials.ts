@@ -1,0 +1,122 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+// One expression shared by the credential test; the node resolves the same fields in
+// transport/baseUrl.ts, so the two can never disagree about where requests go.
+const BASE_URL_EXPRESSION =
+	"={{ $credentials.region === 'cn' ? 'https://api.coze.cn' : $credentials.region === 'com' ? 'https://api.coze.com' : String($credentials.baseUrl || '').trim().replace(/\\/+$/, '') }}";
+
+export class CozeApi implements ICredentialType {
+	name = 'cozeApi';
+
+	displayName = 'Coze API';
+
+	icon: Icon = { light: 'file:coze.svg', dark: 'file:coze.dark.svg' };
+
+	documentationUrl = 'https://www.coze.com/open/docs/developer_guides/authentication';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			options: [
+				{
+					name: 'Coze China (api.coze.cn)',
+					value: 'cn',
+					description: 'Tokens created on www.coze.cn',
+				},
+				{
+					name: 'Coze International (api.coze.com)',
+					value: 'com',
+					description: 'Tokens created on www.coze.com',
+				},
+				{
+					name: 'Custom Coze Cloud Endpoint',
+					value: 'custom',
+					description: 'A proxy or gateway in front of api.coze.cn or api.coze.com',
+				},
+				{
+					name: 'Self-Hosted Coze Studio',
+					value: 'studio',
+					description: 'The open-source Coze Studio running on your own server',
+				},
+			],
+			default: 'cn',
+			description:
+				'Where the token was created. A token from coze.cn only works with Coze China, one from coze.com only with Coze International.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'http://localhost:8888',
+			placeholder: 'e.g. http://localhost:8888',
+			description:
+				'Address of your Coze Studio (its web container, port 8888 by default) or of your Coze endpoint',
+			displayOptions: {
+				show: {
+					region: ['studio', 'custom'],
+				},
+			},
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'A personal access token (pat_…) or service access token with the "run" permission, or a Coze Studio API key',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.accessToken}}',
+			},
+		},
+	};
+
+	// Coze answers a bad token with HTTP 200 and a code in the body, so the rules list those
+	// codes; any non-2xx answer fails the test on its own. Coze Studio has no /v1/workspaces:
+	// a run-history lookup for an id that does not exist is the cheapest Bearer-checked
+	// request it has, and it runs nothing. A 4101 (valid token without the listWorkspace
+	// permission) passes on purpose: such a token may still run workflows.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: BASE_URL_EXPRESSION,
+			url: "={{ $credentials.region === 'studio' ? '/v1/workflow/get_run_history?workflow_id=1&execute_id=1' : '/v1/workspaces?page_num=1&page_size=1' }}",
+			method: 'GET',
+			disableFollowRedirect: true,
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: 4100,
+					message:
+						'Coze rejected the access token (code 4100). Check that it has not expired and that Region matches where you created it: a token from www.coze.cn belongs to Coze China, one from www.coze.com to Coze International, so try the other region.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: 700012006,
+					message:
+						'Coze Studio rejected the API key (code 700012006). Create a new key in Coze Studio under API Keys and check that Base URL points at that Studio.',
+				},
+			},
+		],
+	};
+}

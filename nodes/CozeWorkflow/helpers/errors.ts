@@ -1,0 +1,155 @@
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+/** What is known about a failed Coze call; everything here may reach the user. */
+export interface CozeFailure {
+	code?: number;
+	msg?: string;
+	httpStatus?: number;
+	logid?: string;
+	debugUrl?: string;
+}
+
+interface Explanation {
+	summary: string;
+	hint: string;
+}
+
+const REGION_HINT =
+	'A token from www.coze.cn works only with Region "Coze China", one from www.coze.com only with "Coze International".';
+
+// Codes from Coze's error code list and Coze Studio's errno package (see docs/coze-api facts).
+const EXPLANATIONS: Record<number, Explanation> = {
+	4000: {
+		summary: 'Coze rejected the request parameters',
+		hint: "Check that the workflow inputs match the names and types of the workflow's Start node, and that Bot ID and App ID are not both set.",
+	},
+	4009: {
+		summary: "Coze's request limit was reached",
+		hint: 'Wait a little and run again, or send fewer items at once.',
+	},
+	4020: {
+		summary: 'The RPM quota of the Coze account was exceeded',
+		hint: 'Wait a minute and run again, or raise the purchased RPM quota.',
+	},
+	4100: {
+		summary: 'Coze rejected the access token',
+		hint: `The token is wrong or expired, or it belongs to another region. ${REGION_HINT} Update the Coze API credential.`,
+	},
+	4101: {
+		summary: 'The access token is not allowed to run this workflow',
+		hint: 'Give the token the "run" permission and access to the workspace that owns the workflow, or create a new token that has both.',
+	},
+	4200: {
+		summary: 'Coze could not find the workflow, or it is not published',
+		hint: 'Publish the workflow in Coze and check the workflow ID: drafts cannot be run through the API. The token must also have access to its workspace.',
+	},
+	5000: {
+		summary: 'Coze had an internal problem',
+		hint: 'Try again later. The run was not resent automatically because it may have started.',
+	},
+	6003: {
+		summary: 'Async runs need a paid Coze plan',
+		hint: 'Run the workflow without async, or upgrade the Coze plan.',
+	},
+	6023: {
+		summary: 'The workflow ran out of time in Coze Studio',
+		hint: 'Make the workflow faster or raise its timeout in Coze Studio.',
+	},
+	6031: {
+		summary: 'The workflow is not published in Coze Studio',
+		hint: 'Publish the workflow in Coze Studio and check the workflow ID.',
+	},
+	6039: {
+		summary: 'The workflow stopped at a question or input node',
+		hint: 'Coze Studio can pause a workflow only in a streamed or async run, not in a run that waits for the result.',
+	},
+	720701013: {
+		summary: 'The workflow failed while running',
+		hint: 'Open the debug URL to see which node failed.',
+	},
+	720702004: {
+		summary: 'Coze Studio could not find the workflow',
+		hint: 'Check the workflow ID and that the API key belongs to the workflow’s space.',
+	},
+	700012006: {
+		summary: 'Coze Studio rejected the API key',
+		hint: 'Create an API key in Coze Studio and check that Base URL points at that Studio.',
+	},
+};
+
+const HTTP_EXPLANATIONS: Record<number, Explanation> = {
+	401: EXPLANATIONS[4100],
+	403: EXPLANATIONS[4101],
+	404: {
+		summary: 'No Coze API answered at this address',
+		hint: 'Check Region and Base URL in the Coze API credential. For Coze Studio use the address of its web container, e.g. http://localhost:8888.',
+	},
+	429: {
+		summary: 'Coze is rate limiting requests',
+		hint: 'Wait a little and run again, or send fewer items at once.',
+	},
+};
+
+const FALLBACK: Explanation = {
+	summary: 'Coze could not run the workflow',
+	hint: 'Check the message from Coze below, and the debug URL if there is one.',
+};
+
+export function explainFailure(failure: CozeFailure): Explanation {
+	if (failure.code !== undefined && EXPLANATIONS[failure.code]) return EXPLANATIONS[failure.code];
+	if (failure.httpStatus !== undefined) {
+		if (HTTP_EXPLANATIONS[failure.httpStatus]) return HTTP_EXPLANATIONS[failure.httpStatus];
+		if (failure.httpStatus >= 500) {
+			return {
+				summary: `Coze answered with HTTP ${failure.httpStatus}`,
+				hint: 'Coze or a proxy in front of it failed. Try again later. The run was not resent automatically because it may have started.',
+			};
+		}
+	}
+	return FALLBACK;
+}
+
+/**
+ * The one place a Coze failure becomes an n8n error: a short message naming the item and the
+ * code, a description with what Coze said and what to do, and the details as fields so that
+ * Continue On Fail items carry them too.
+ */
+export function cozeApiError(
+	node: INode,
+	failure: CozeFailure,
+	itemIndex: number,
+	explanation: Explanation = explainFailure(failure),
+): NodeApiError {
+	const codePart =
+		failure.code !== undefined
+			? ` (Coze code ${failure.code})`
+			: failure.httpStatus !== undefined
+				? ` (HTTP ${failure.httpStatus})`
+				: '';
+	const lines = [
+		failure.msg ? `Coze says: ${failure.msg}` : undefined,
+		explanation.hint,
+		failure.logid ? `Log ID: ${failure.logid}` : undefined,
+		failure.debugUrl ? `Debug URL: ${failure.debugUrl}` : undefined,
+	].filter((line): line is string => line !== undefined);
+	const details = failureDetails(failure);
+	const error = new NodeApiError(node, details as JsonObject, {
+		message: `${explanation.summary}${codePart} [item ${itemIndex}]`,
+		description: lines.join('\n'),
+		httpCode: failure.httpStatus !== undefined ? String(failure.httpStatus) : undefined,
+		itemIndex,
+	});
+	error.context.coze = details;
+	return error;
+}
+
+export function failureDetails(failure: CozeFailure): IDataObject {
+	const details: IDataObject = {};
+	if (failure.code !== undefined) details.code = failure.code;
+	if (failure.msg) details.msg = failure.msg;
+	if (failure.httpStatus !== undefined) details.httpStatus = failure.httpStatus;
+	if (failure.logid) details.logid = failure.logid;
+	if (failure.debugUrl) details.debug_url = failure.debugUrl;
+	return details;
+}

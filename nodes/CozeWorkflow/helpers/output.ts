@@ -1,0 +1,66 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { isPlainObject, parseJsonKeepingBigIntegers } from './json';
+
+/**
+ * Coze returns the workflow's result as a string: usually JSON, sometimes plain text, and for
+ * End nodes in "return text" mode a {content_type, data, type_for_model} wrapper around text.
+ */
+export function decodeWorkflowData(raw: unknown, unwrapText: boolean): unknown {
+	if (typeof raw !== 'string') return raw ?? null;
+	let parsed: unknown;
+	try {
+		parsed = parseJsonKeepingBigIntegers(raw);
+	} catch {
+		return raw;
+	}
+	if (unwrapText && isTextWrapper(parsed)) return parsed.data;
+	return parsed;
+}
+
+function isTextWrapper(value: unknown): value is { data: string } {
+	return (
+		isPlainObject(value) &&
+		'content_type' in value &&
+		typeof value.data === 'string' &&
+		Object.keys(value).every((key) => TEXT_WRAPPER_KEYS.has(key))
+	);
+}
+
+const TEXT_WRAPPER_KEYS = new Set(['content_type', 'data', 'type_for_model', 'original_result']);
+
+export function executeIdFrom(body: Record<string, unknown>): string | undefined {
+	const direct = body.execute_id;
+	if ((typeof direct === 'string' && direct !== '' && direct !== '0') || typeof direct === 'number') {
+		return String(direct);
+	}
+	const debugUrl = body.debug_url;
+	if (typeof debugUrl === 'string') {
+		const match = /[?&]execute_id=(\d+)/.exec(debugUrl);
+		if (match) return match[1];
+	}
+	return undefined;
+}
+
+export function usageFrom(body: Record<string, unknown>): IDataObject | undefined {
+	if (isPlainObject(body.usage)) return body.usage as IDataObject;
+	// Coze Studio and older cloud answers report only a token total.
+	if (typeof body.token === 'number') return { token_count: body.token };
+	return undefined;
+}
+
+/** A question or input node paused the run; Resume continues it with this event_id. */
+export function interruptFrom(body: Record<string, unknown>): IDataObject | undefined {
+	const interrupt = body.interrupt_data;
+	if (!isPlainObject(interrupt)) return undefined;
+	const result: IDataObject = {
+		event_id: String(interrupt.event_id ?? ''),
+		type: interrupt.type as IDataObject[string],
+		data: decodeWorkflowData(interrupt.data, false) as IDataObject[string],
+	};
+	if (isPlainObject(interrupt.required_parameters)) {
+		result.required_parameters = interrupt.required_parameters as IDataObject;
+	}
+	if (typeof body.node_title === 'string') result.node_title = body.node_title;
+	return result;
+}

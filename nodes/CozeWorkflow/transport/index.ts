@@ -1,0 +1,276 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INode,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { CozeFailure } from '../helpers/errors';
+import { cozeApiError } from '../helpers/errors';
+import { isPlainObject, parseJsonKeepingBigIntegers } from '../helpers/json';
+
+export const CREDENTIAL_TYPE = 'cozeApi';
+
+export type CozeRegion = 'cn' | 'com' | 'custom' | 'studio';
+
+export interface CozeConnection {
+	region: CozeRegion;
+	baseUrl: string;
+	/** Only for scrubbing it out of anything Coze echoes back; it is sent by the credential. */
+	secret: string;
+}
+
+export interface CozeRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+	timeoutMs: number;
+	itemIndex: number;
+}
+
+export interface CozeResponse {
+	body: Record<string, unknown>;
+	statusCode: number;
+	logid?: string;
+}
+
+type CozeContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+const CLOUD_BASE_URLS: Record<string, string> = {
+	cn: 'https://api.coze.cn',
+	com: 'https://api.coze.com',
+};
+
+export async function getCozeConnection(this: CozeContext, itemIndex = 0): Promise<CozeConnection> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const region = String(credentials.region ?? 'cn') as CozeRegion;
+	const secret = String(credentials.accessToken ?? '');
+	const cloud = CLOUD_BASE_URLS[region];
+	if (cloud) return { region, baseUrl: cloud, secret };
+	const baseUrl = String(credentials.baseUrl ?? '')
+		.trim()
+		.replace(/\/+$/, '');
+	if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
+		throw new NodeOperationError(this.getNode(), `The Base URL "${baseUrl}" is not an http(s) address`, {
+			itemIndex,
+			description:
+				'Set Base URL in the Coze API credential to the address of your Coze Studio or Coze endpoint, e.g. http://localhost:8888.',
+		});
+	}
+	return { region, baseUrl, secret };
+}
+
+/**
+ * Every request to Coze goes through here: authentication by the credential, no redirects
+ * (a redirected POST could run a workflow twice, and must never carry the token to another
+ * host), no automatic resend, and every kind of failure turned into one clear n8n error.
+ */
+export async function cozeApiRequest(
+	this: CozeContext,
+	connection: CozeConnection,
+	request: CozeRequest,
+): Promise<CozeResponse> {
+	const node = this.getNode();
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${connection.baseUrl}${request.path}`,
+		qs: request.qs,
+		body: request.body,
+		json: true,
+		encoding: 'text',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
+		timeout: request.timeoutMs,
+	};
+	const cancelSignal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
+	if (cancelSignal) options.abortSignal = cancelSignal;
+
+	let response: { body: unknown; headers: Record<string, unknown>; statusCode: number };
+	try {
+		response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options);
+	} catch (error) {
+		throw connectionError(node, error, connection, request);
+	}
+	return interpretResponse(node, response, connection, request.itemIndex);
+}
+
+function interpretResponse(
+	node: INode,
+	response: { body: unknown; headers: Record<string, unknown>; statusCode: number },
+	connection: CozeConnection,
+	itemIndex: number,
+): CozeResponse {
+	const { statusCode, headers } = response;
+	const text = scrub(bodyText(response.body), connection.secret);
+	const headerLogid = headerValue(headers, 'x-tt-logid') ?? headerValue(headers, 'x-log-id');
+
+	if (statusCode >= 300 && statusCode < 400) {
+		const location = headerValue(headers, 'location');
+		throw cozeApiError(
+			node,
+			{ httpStatus: statusCode, logid: headerLogid },
+			itemIndex,
+			{
+				summary: `Coze answered with a redirect${location ? ` to ${hostOf(location)}` : ''}`,
+				hint: 'The request was not followed there, so the token stayed here. Check Base URL in the Coze API credential (http or https, host and port).',
+			},
+		);
+	}
+
+	const trimmed = text.trim();
+	if (trimmed === '') {
+		throw cozeApiError(node, { httpStatus: statusCode, logid: headerLogid }, itemIndex, {
+			summary: `Coze answered HTTP ${statusCode} with an empty body`,
+			hint: 'A proxy or the Coze server failed. Try again later; the run was not resent automatically because it may have started.',
+		});
+	}
+
+	let body: unknown;
+	try {
+		body = parseJsonKeepingBigIntegers(trimmed);
+	} catch {
+		throw cozeApiError(node, { httpStatus: statusCode, logid: headerLogid }, itemIndex, nonJsonExplanation(trimmed, headers, statusCode));
+	}
+	if (!isPlainObject(body)) {
+		throw cozeApiError(node, { httpStatus: statusCode, logid: headerLogid }, itemIndex, {
+			summary: `Coze answered HTTP ${statusCode} with JSON that is not an object`,
+			hint: 'Check Base URL in the Coze API credential: it should point at the Coze API.',
+		});
+	}
+
+	const logid = detailLogid(body) ?? headerLogid;
+	const code = typeof body.code === 'number' ? body.code : undefined;
+	const failed = (code !== undefined && code !== 0) || statusCode < 200 || statusCode >= 300;
+	if (failed) {
+		const failure: CozeFailure = {
+			code,
+			msg: typeof body.msg === 'string' ? body.msg : undefined,
+			httpStatus: code === undefined || statusCode >= 300 ? statusCode : undefined,
+			logid,
+			debugUrl: typeof body.debug_url === 'string' ? body.debug_url : undefined,
+		};
+		throw cozeApiError(node, failure, itemIndex);
+	}
+	return { body, statusCode, logid };
+}
+
+function nonJsonExplanation(text: string, headers: Record<string, unknown>, statusCode: number) {
+	const contentType = headerValue(headers, 'content-type') ?? '';
+	if (contentType.includes('html') || text.startsWith('<')) {
+		const title = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(text)?.[1]?.trim();
+		return {
+			summary: `Coze answered HTTP ${statusCode} with an HTML page${title ? ` ("${title}")` : ''} instead of JSON`,
+			hint: 'A proxy or gateway in front of Coze failed, or Base URL points at a web page rather than the API. Try again later; the run was not resent automatically because it may have started.',
+		};
+	}
+	return {
+		summary: `Coze answered HTTP ${statusCode} with a body that is not valid JSON`,
+		hint: 'The answer was cut off or garbled on the way. The run was not resent automatically because it may have started; check the workflow in Coze before running it again.',
+	};
+}
+
+function connectionError(
+	node: INode,
+	error: unknown,
+	connection: CozeConnection,
+	request: CozeRequest,
+): NodeApiError {
+	const { itemIndex } = request;
+	const host = hostOf(connection.baseUrl);
+	const code = errorCode(error);
+	const mayHaveRun = request.method === 'POST';
+	const notResent = mayHaveRun
+		? ' It was not resent automatically, because the workflow may have started in Coze; check its run history before running it again.'
+		: '';
+	const seconds = Math.round(request.timeoutMs / 1000);
+	if (code === 'ERR_CANCELED' || code === 'ABORT_ERR') {
+		return cozeApiError(node, {}, itemIndex, {
+			summary: 'The request to Coze was cancelled because the execution stopped',
+			hint: `Nothing more will be sent.${notResent}`,
+		});
+	}
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
+		return cozeApiError(node, {}, itemIndex, {
+			summary: `Coze did not answer within ${seconds} s`,
+			hint: `Raise the Timeout option, or make the workflow faster: Coze itself drops calls that wait for a result after 90 s.${notResent}`,
+		});
+	}
+	if (code === 'ECONNREFUSED') {
+		return cozeApiError(node, {}, itemIndex, {
+			summary: `Could not connect to ${host}: connection refused`,
+			hint: 'Nothing is listening there. Check Region and Base URL in the Coze API credential, and that Coze Studio is running.',
+		});
+	}
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+		return cozeApiError(node, {}, itemIndex, {
+			summary: `Could not find the host ${host}`,
+			hint: 'Check Base URL in the Coze API credential and the DNS settings of the n8n server.',
+		});
+	}
+	if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_BAD_RESPONSE' || code === undefined) {
+		return cozeApiError(node, {}, itemIndex, {
+			summary: `The connection to ${host} broke before Coze answered`,
+			hint: `A network problem or a proxy closed the connection.${notResent}`,
+		});
+	}
+	return cozeApiError(node, {}, itemIndex, {
+		summary: `The request to ${host} failed (${code})`,
+		hint: `Check the network between n8n and Coze.${notResent}`,
+	});
+}
+
+function errorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && isPlainObjectLike(current); depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && code !== '') return code;
+		if ((current as { name?: unknown }).name === 'AbortError') return 'ABORT_ERR';
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+function isPlainObjectLike(value: unknown): value is object {
+	return typeof value === 'object' && value !== null;
+}
+
+function detailLogid(body: Record<string, unknown>): string | undefined {
+	const detail = body.detail;
+	if (isPlainObject(detail) && typeof detail.logid === 'string' && detail.logid !== '') return detail.logid;
+	return undefined;
+}
+
+function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
+	for (const [key, value] of Object.entries(headers ?? {})) {
+		if (key.toLowerCase() !== name) continue;
+		const first = Array.isArray(value) ? value[0] : value;
+		if (first !== undefined && first !== null && String(first) !== '') return String(first);
+	}
+	return undefined;
+}
+
+function bodyText(body: unknown): string {
+	if (typeof body === 'string') return body;
+	if (body === undefined || body === null) return '';
+	if (body instanceof Uint8Array) return new TextDecoder().decode(body);
+	return JSON.stringify(body);
+}
+
+function hostOf(url: string): string {
+	try {
+		return new URL(url).host;
+	} catch {
+		return url;
+	}
+}
+
+/** Coze never should, but if a message ever echoes the token, it stops here. */
+export function scrub(text: string, secret: string): string {
+	return secret.length >= 4 && text.includes(secret) ? text.split(secret).join('***') : text;
+}

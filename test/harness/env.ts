@@ -1,0 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// n8n-core's InstanceSettings writes its config under N8N_USER_FOLDER when first imported,
+// so this must run before any test file imports n8n-core.
+process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-nodes-coze-jest-'));
+process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS = 'false';

@@ -6,3 +6,6 @@ import { join } from 'node:path';
 // so this must run before any test file imports n8n-core.
 process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'n8n-nodes-coze-jest-'));
 process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS = 'false';
+// Debug level, so that the tests prove the token stays out of n8n's most verbose log too.
+process.env.N8N_LOG_LEVEL = 'debug';
+

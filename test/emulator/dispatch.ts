@@ -1,0 +1,68 @@
+/**
+ * Per-dialect request pipelines: which routes exist, what happens before a route runs (auth,
+ * Studio's nginx / session layers) and what an unknown path gets. New endpoint families add
+ * their routes to CLOUD_ROUTES / STUDIO_ROUTES.
+ */
+import { cloudAuth, isStudioOpenApiPath, studioAuth, studioSession } from './auth';
+import type { Reply, RequestContext } from './core';
+import { json } from './core';
+import { STUDIO_HISTORY_PATH, studioHistoryHandler } from './history';
+import { Router } from './router';
+import { RUN_PATH, runHandler } from './run';
+import { WORKSPACES_PATH, workspacesHandler } from './workspaces';
+
+export const CLOUD_ROUTES = new Router().add(
+	{ method: 'POST', path: RUN_PATH, handler: runHandler },
+	{ method: 'GET', path: WORKSPACES_PATH, handler: workspacesHandler },
+);
+
+export const STUDIO_ROUTES = new Router().add(
+	{ method: 'POST', path: RUN_PATH, handler: runHandler },
+	{ method: 'GET', path: STUDIO_HISTORY_PATH, handler: studioHistoryHandler },
+);
+
+/**
+ * cloud: unknown path or method → 404 (the path is matched exactly as sent: `//v1/…` is unknown). ASSUMPTION: api.coze.cn's 404 body is undocumented; a
+ * plain-text `404 page not found` (with the log-id header) stands in. Known paths authenticate first.
+ */
+export async function dispatchCloud(ctx: RequestContext): Promise<Reply> {
+	const m = CLOUD_ROUTES.match(ctx.recorded.method, ctx.recorded.path);
+	if (!m) return { kind: 'raw', status: 404, body: '404 page not found', contentType: 'text/plain; charset=utf-8' };
+	const denied = cloudAuth(ctx);
+	if (denied) return denied;
+	ctx.params = m.params;
+	return m.route.handler(ctx);
+}
+
+const STUDIO_INDEX_HTML =
+	'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Coze Studio</title></head>' +
+	'<body><div id="root"></div></body></html>';
+
+/**
+ * studio, as deployed by its docker compose (nginx in front of the Hertz server):
+ * 0. Repeated slashes are collapsed (nginx location matching and Hertz's normalized URI path).
+ * 1. nginx proxies only `^/(api|v[1-3]|admin)(/|$)`; any other path gets the web app's
+ *    index.html with HTTP 200 (try_files … /index.html) — no X-Log-ID, the server never saw it.
+ * 2. Hertz runs its global middlewares for every request, unknown routes included: Open-API
+ *    paths authenticate by API key, all other paths need a session cookie (→ 401 without one).
+ *    So `GET /v1/workspaces` with only a Bearer key answers HTTP 401
+ *    `{"code":401,"msg":"missing session_key in cookie"}` (not a 404).
+ * 3. No route: NoRoute answers `/api/`, `/v1/`, `/v3/` paths with HTTP 404 `{"code":404,"msg":"not found"}`
+ *    and everything else with index.html. Method mismatches are NoRoute too (Hertz default).
+ * [ST:docker/nginx/conf.d/default.conf, backend/main.go, backend/api/router/register.go]
+ */
+export async function dispatchStudio(ctx: RequestContext): Promise<Reply> {
+	const path = ctx.recorded.path.replace(/\/{2,}/g, '/'); // nginx (merge_slashes) and Hertz (URI().Path() normalization) both collapse //
+	if (!/^\/(api|v[1-3]|admin)(\/|$)/.test(path)) {
+		return { kind: 'raw', status: 200, body: STUDIO_INDEX_HTML, contentType: 'text/html', noLogId: true };
+	}
+	const denied = isStudioOpenApiPath(path) ? studioAuth(ctx) : studioSession(ctx);
+	if (denied) return denied;
+	const m = STUDIO_ROUTES.match(ctx.recorded.method, path);
+	if (!m) {
+		if (/^\/(api|v1|v3)\//.test(path)) return json(404, { code: 404, msg: 'not found' });
+		return { kind: 'raw', status: 200, body: STUDIO_INDEX_HTML, contentType: 'text/html; charset=utf-8' };
+	}
+	ctx.params = m.params;
+	return m.route.handler(ctx);
+}

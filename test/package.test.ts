@@ -1,0 +1,103 @@
+/** The built package as n8n loads it, and the credential's Test button against the emulator. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { INodeType } from 'n8n-workflow';
+
+import type { CozeEmulator } from './emulator';
+import { startCozeEmulator } from './emulator';
+import { loadPackage, NODE_TYPE, PACKAGE_DIR, shutdownEngine, testCredential } from './harness/engine';
+
+const TOKEN = 'pat_credential_test_token_0123456789';
+
+let cloud: CozeEmulator;
+let studio: CozeEmulator;
+
+beforeAll(async () => {
+	cloud = await startCozeEmulator({ dialect: 'cloud', validTokens: [TOKEN] });
+	studio = await startCozeEmulator({ dialect: 'studio', validTokens: [TOKEN] });
+});
+
+afterAll(async () => {
+	await Promise.all([cloud.close(), studio.close()]);
+	await shutdownEngine();
+});
+
+describe('package', () => {
+	const packageJson = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8'));
+
+	it('is an n8n community package whose n8n block points at built files', () => {
+		expect(packageJson.name).toBe('n8n-nodes-coze');
+		expect(packageJson.keywords).toContain('n8n-community-node-package');
+		expect(packageJson.license).toBe('MIT');
+		expect(packageJson.files).toEqual(['dist']);
+		expect(packageJson.dependencies ?? {}).toEqual({});
+		expect(packageJson.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+		const paths = [...packageJson.n8n.nodes, ...packageJson.n8n.credentials] as string[];
+		expect(paths.length).toBe(2);
+		for (const path of paths) {
+			expect(path).toMatch(/^dist\//);
+			expect(existsSync(join(PACKAGE_DIR, path))).toBe(true);
+		}
+		for (const icon of ['dist/nodes/CozeWorkflow/coze.svg', 'dist/nodes/CozeWorkflow/coze.dark.svg', 'dist/credentials/coze.svg']) {
+			expect(existsSync(join(PACKAGE_DIR, icon))).toBe(true);
+		}
+	});
+
+	it('ships code that imports nothing but n8n-workflow', () => {
+		const files = (readdirSync(join(PACKAGE_DIR, 'dist'), { recursive: true }) as string[])
+			.filter((file) => file.endsWith('.js'))
+			.map((file) => join('dist', file));
+		expect(files.length).toBeGreaterThan(5);
+		const required = new Set<string>();
+		for (const file of files) {
+			for (const match of readFileSync(join(PACKAGE_DIR, file), 'utf8').matchAll(/require\("([^"]+)"\)/g)) {
+				if (!match[1].startsWith('.')) required.add(match[1]);
+			}
+		}
+		expect([...required]).toEqual(['n8n-workflow']);
+	});
+
+	it('loads through n8n-core as a node usable as an AI tool, with its credential', async () => {
+		const pkg = await loadPackage();
+		expect(pkg.nodeTypeNames).toContain(NODE_TYPE);
+		expect(Object.keys(pkg.credentialTypes)).toEqual(['cozeApi']);
+		const nodeType = pkg.nodeTypes.getByNameAndVersion(NODE_TYPE, 1) as INodeType;
+		expect(nodeType.description.usableAsTool).toBe(true);
+		expect(nodeType.description.credentials).toEqual([{ name: 'cozeApi', required: true }]);
+		expect(nodeType.description.displayName).toBe('Coze Workflow');
+	});
+});
+
+describe('credential test', () => {
+	it('passes a working token on Coze cloud and on Coze Studio', async () => {
+		await expect(testCredential({ region: 'custom', baseUrl: cloud.url, accessToken: TOKEN })).resolves.toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
+		await expect(testCredential({ region: 'studio', baseUrl: `${studio.url}//`, accessToken: TOKEN })).resolves.toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
+		expect(cloud.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/workspaces' });
+		expect(cloud.requests.at(-1)?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+		expect(studio.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/workflow/get_run_history' });
+	});
+
+	it('fails a bad token on Coze cloud and names the other region', async () => {
+		const result = await testCredential({ region: 'custom', baseUrl: cloud.url, accessToken: 'pat_expired' });
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('code 4100');
+		expect(result.message).toContain('one from www.coze.com to Coze International');
+	});
+
+	it('fails a bad key on Coze Studio', async () => {
+		const result = await testCredential({ region: 'studio', baseUrl: studio.url, accessToken: 'pat_wrong' });
+		expect(result).toEqual({ status: 'Error', message: expect.stringContaining('Coze Studio rejected the API key') });
+	});
+
+	it('fails when the Base URL has no Coze cloud API (Coze Studio refuses /v1/workspaces)', async () => {
+		const result = await testCredential({ region: 'custom', baseUrl: studio.url, accessToken: TOKEN });
+		expect(result.status).toBe('Error');
+	});
+});

@@ -1,0 +1,211 @@
+import type { INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { explainFailure } from '../../nodes/CozeWorkflow/helpers/errors';
+import { inputsFromJson, inputsFromPairs } from '../../nodes/CozeWorkflow/helpers/inputs';
+import { parseJsonKeepingBigIntegers } from '../../nodes/CozeWorkflow/helpers/json';
+import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom } from '../../nodes/CozeWorkflow/helpers/output';
+import { workflowIdFromLocator } from '../../nodes/CozeWorkflow/helpers/workflowId';
+
+const node = { name: 'Coze Workflow', type: 'n8n-nodes-coze.cozeWorkflow' } as INode;
+
+describe('parseJsonKeepingBigIntegers', () => {
+	it('keeps 19-digit integers exact as strings, and leaves everything else alone', () => {
+		const text =
+			'{"execute_id":7431040978805850001,"n":12,"neg":-7431040978805850001,"f":1.5e3,"s":"id 7431040978805850001 \\" x","a":[9007199254740993,9007199254740991]}';
+		expect(parseJsonKeepingBigIntegers(text)).toEqual({
+			execute_id: '7431040978805850001',
+			n: 12,
+			neg: '-7431040978805850001',
+			f: 1500,
+			s: 'id 7431040978805850001 " x',
+			a: ['9007199254740993', 9007199254740991],
+		});
+	});
+
+	it('throws on invalid JSON', () => {
+		expect(() => parseJsonKeepingBigIntegers('{"a":')).toThrow();
+	});
+});
+
+describe('decodeWorkflowData', () => {
+	it('parses a JSON string', () => {
+		expect(decodeWorkflowData('{"output":"北京"}', true)).toEqual({ output: '北京' });
+	});
+
+	it('keeps text that is not JSON as text', () => {
+		expect(decodeWorkflowData('Beijing is at 116.4074E', true)).toBe('Beijing is at 116.4074E');
+	});
+
+	it('unwraps the text-mode wrapper only when asked', () => {
+		const wrapped = '{"content_type":1,"data":"Hello George","type_for_model":2}';
+		expect(decodeWorkflowData(wrapped, true)).toBe('Hello George');
+		expect(decodeWorkflowData(wrapped, false)).toEqual({ content_type: 1, data: 'Hello George', type_for_model: 2 });
+	});
+
+	it('does not mistake an ordinary object with a data field for the wrapper', () => {
+		expect(decodeWorkflowData('{"content_type":1,"data":"x","other":true}', true)).toEqual({
+			content_type: 1,
+			data: 'x',
+			other: true,
+		});
+	});
+
+	it('turns an absent result into null', () => {
+		expect(decodeWorkflowData(null, true)).toBeNull();
+		expect(decodeWorkflowData(undefined, true)).toBeNull();
+	});
+});
+
+describe('response fields', () => {
+	it('takes execute_id from the body, else from the debug URL', () => {
+		expect(executeIdFrom({ execute_id: '7560000000000000001' })).toBe('7560000000000000001');
+		expect(
+			executeIdFrom({ debug_url: 'https://www.coze.cn/work_flow?execute_id=7413647890307280000&space_id=1' }),
+		).toBe('7413647890307280000');
+		expect(executeIdFrom({ execute_id: null, debug_url: '' })).toBeUndefined();
+	});
+
+	it('reports usage, or the legacy token count', () => {
+		expect(usageFrom({ usage: { token_count: 3 } })).toEqual({ token_count: 3 });
+		expect(usageFrom({ token: 7 })).toEqual({ token_count: 7 });
+		expect(usageFrom({})).toBeUndefined();
+	});
+
+	it('decodes interrupt_data', () => {
+		expect(
+			interruptFrom({
+				interrupt_data: {
+					event_id: '7404831988202520614/6302059919516746633',
+					type: 2,
+					data: '{"question":"Which city?"}',
+					required_parameters: { city: { type: 'string', required: true } },
+				},
+			}),
+		).toEqual({
+			event_id: '7404831988202520614/6302059919516746633',
+			type: 2,
+			data: { question: 'Which city?' },
+			required_parameters: { city: { type: 'string', required: true } },
+		});
+		expect(interruptFrom({})).toBeUndefined();
+	});
+});
+
+describe('workflowIdFromLocator', () => {
+	it('accepts an ID and keeps it a string', () => {
+		expect(workflowIdFromLocator(node, { mode: 'id', value: ' 7398123456789012345 ' }, 0)).toBe('7398123456789012345');
+	});
+
+	it('extracts the ID from Coze editor URLs', () => {
+		expect(
+			workflowIdFromLocator(
+				node,
+				{ mode: 'url', value: 'https://www.coze.cn/work_flow?space_id=7361424235321600000&workflow_id=7398123456789012345' },
+				0,
+			),
+		).toBe('7398123456789012345');
+		expect(
+			workflowIdFromLocator(
+				node,
+				{ mode: 'url', value: 'https://www.coze.com/space/73/project-ide/74/workflow/7398123456789012345' },
+				0,
+			),
+		).toBe('7398123456789012345');
+	});
+
+	it('rejects a URL without a workflow ID, naming the item', () => {
+		const error = catchError(() => workflowIdFromLocator(node, { mode: 'url', value: 'https://www.coze.cn/home' }, 3));
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toContain('does not contain a Coze workflow ID');
+		expect(error.context.itemIndex).toBe(3);
+	});
+
+	it('rejects a non-numeric ID, an empty one, and a number that lost digits', () => {
+		expect(catchError(() => workflowIdFromLocator(node, { mode: 'id', value: 'abc' }, 0)).message).toContain(
+			'is not a Coze workflow ID',
+		);
+		expect(catchError(() => workflowIdFromLocator(node, { mode: 'id', value: '' }, 0)).message).toBe('No workflow is set');
+		expect(catchError(() => workflowIdFromLocator(node, { mode: 'id', value: 7398123456789012000 }, 0)).message).toContain(
+			'arrived as a number',
+		);
+	});
+});
+
+describe('inputs', () => {
+	it('keeps the type each value has', () => {
+		expect(
+			inputsFromPairs(
+				node,
+				[
+					{ name: 'n', value: 42 },
+					{ name: ' text ', value: '42' },
+					{ name: 'list', value: [1, 'a'] },
+					{ name: 'flag', value: false },
+				],
+				0,
+			),
+		).toEqual({ n: 42, text: '42', list: [1, 'a'], flag: false });
+	});
+
+	it('rejects an empty name and a duplicate name', () => {
+		expect(catchError(() => inputsFromPairs(node, [{ name: '  ', value: 1 }], 1)).message).toBe(
+			'Workflow input 1 has no name',
+		);
+		const duplicate = catchError(() =>
+			inputsFromPairs(
+				node,
+				[
+					{ name: 'city', value: 'a' },
+					{ name: 'city', value: 'b' },
+				],
+				2,
+			),
+		);
+		expect(duplicate.message).toBe('The workflow input "city" is set twice');
+		expect(duplicate.context.itemIndex).toBe(2);
+	});
+
+	it('parses JSON objects and rejects everything else, naming the field', () => {
+		expect(inputsFromJson(node, '{"city":"北京","id":7398123456789012345}', 'Inputs (JSON)', 0)).toEqual({
+			city: '北京',
+			id: '7398123456789012345',
+		});
+		expect(inputsFromJson(node, { a: 1 }, 'Inputs (JSON)', 0)).toEqual({ a: 1 });
+		expect(catchError(() => inputsFromJson(node, '{"a":', 'Inputs (JSON)', 4)).message).toBe(
+			'The value in the "Inputs (JSON)" field is not valid JSON',
+		);
+		expect(catchError(() => inputsFromJson(node, '[1,2]', 'Inputs (JSON)', 0)).message).toBe(
+			'The value in the "Inputs (JSON)" field must be a JSON object',
+		);
+	});
+});
+
+describe('explainFailure', () => {
+	it.each([
+		[{ code: 4100 }, 'Coze rejected the access token'],
+		[{ code: 4101 }, 'not allowed to run this workflow'],
+		[{ code: 4200 }, 'not published'],
+		[{ code: 6003 }, 'paid Coze plan'],
+		[{ code: 6031 }, 'not published in Coze Studio'],
+		[{ code: 6039 }, 'question or input node'],
+		[{ code: 700012006 }, 'Coze Studio rejected the API key'],
+		[{ httpStatus: 502 }, 'HTTP 502'],
+		[{ code: 123456 }, 'Coze could not run the workflow'],
+	])('%j', (failure, summary) => {
+		expect(explainFailure(failure).summary).toContain(summary);
+	});
+
+	it('points at the other region for 4100', () => {
+		expect(explainFailure({ code: 4100 }).hint).toContain('www.coze.com only with "Coze International"');
+	});
+});
+
+function catchError(fn: () => unknown): NodeOperationError {
+	try {
+		fn();
+	} catch (error) {
+		return error as NodeOperationError;
+	}
+	throw new Error('expected an error');
+}

@@ -101,7 +101,11 @@ const startNodeType: INodeType = {
  * included), kept here instead of printed, so tests can prove no secret reaches a log.
  */
 export const capturedLogs: string[] = [];
-Logger.prototype.log = function captureLog(level: string, message: string, metadata: object = {}) {
+(Logger.prototype as unknown as { log: (level: string, message: string, metadata?: object) => void }).log = function captureLog(
+	level,
+	message,
+	metadata = {},
+) {
 	capturedLogs.push(`${level}: ${message} ${safeStringify(metadata)}`);
 };
 

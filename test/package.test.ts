@@ -2,7 +2,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { INodeType } from 'n8n-workflow';
+import type { ICredentialTestRequest, INodeType } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
 
 import type { CozeEmulator } from './emulator';
 import { startCozeEmulator } from './emulator';
@@ -99,5 +100,35 @@ describe('credential test', () => {
 	it('fails when the Base URL has no Coze cloud API (Coze Studio refuses /v1/workspaces)', async () => {
 		const result = await testCredential({ region: 'custom', baseUrl: studio.url, accessToken: TOKEN });
 		expect(result.status).toBe('Error');
+	});
+});
+
+describe('credential endpoints', () => {
+	// Coze cloud is out of reach from the tests, so for the fixed regions this checks where
+	// the Test button would send its request, resolved by n8n's expression engine.
+	async function resolvedTestUrl(credentials: Record<string, string>): Promise<string> {
+		const pkg = await loadPackage();
+		const { request } = pkg.credentialTypes.cozeApi.test as ICredentialTestRequest;
+		const workflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes: pkg.nodeTypes });
+		const resolve = (value: string) =>
+			workflow.expression.getSimpleParameterValue(
+				{ name: 'Temp', type: 'x', typeVersion: 1, parameters: {}, position: [0, 0], id: 't' },
+				value,
+				'internal',
+				{ $credentials: credentials },
+			) as string;
+		return `${resolve(request.baseURL as string)}${resolve(request.url as string)}`;
+	}
+
+	it.each([
+		[{ region: 'cn' }, 'https://api.coze.cn/v1/workspaces?page_num=1&page_size=1'],
+		[{ region: 'com' }, 'https://api.coze.com/v1/workspaces?page_num=1&page_size=1'],
+		[{ region: 'custom', baseUrl: ' https://coze-proxy.example/ ' }, 'https://coze-proxy.example/v1/workspaces?page_num=1&page_size=1'],
+		[
+			{ region: 'studio', baseUrl: 'http://localhost:8888///' },
+			'http://localhost:8888/v1/workflow/get_run_history?workflow_id=1&execute_id=1',
+		],
+	])('%j → %s', async (credentials, url) => {
+		await expect(resolvedTestUrl(credentials)).resolves.toBe(url);
 	});
 });

@@ -244,11 +244,11 @@ describe.each<Dialect>(['cloud', 'studio'])('Run against the %s dialect', (diale
 	});
 
 	it('reports an HTML error page, an empty body and malformed JSON without resending the run', async () => {
-		emulators[dialect].setRunScenario(WF, { kind: 'html', status: 502 });
+		emulators[dialect].setRunScenario(WF, { kind: 'html', status: 500 });
 		let outcome = await run(dialect, runParameters());
-		expect(outcome.error?.message).toMatch(/^Coze answered HTTP 502 with an HTML page .*instead of JSON \(HTTP 502\) \[item 0\]$/);
+		expect(outcome.error?.message).toMatch(/^Coze answered HTTP 500 with an HTML page .*instead of JSON \(HTTP 500\) \[item 0\]$/);
 		expect(outcome.error?.description).toContain('not resent');
-		expect(outcome.error?.httpCode).toBe('502');
+		expect(outcome.error?.httpCode).toBe('500');
 
 		emulators[dialect].setRunScenario(WF, { kind: 'empty', status: 503 });
 		outcome = await run(dialect, runParameters());

@@ -2,6 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
+import * as chat from './actions/chat.operation';
+import * as getRunResult from './actions/getRunResult.operation';
+import * as resume from './actions/resume.operation';
 import * as run from './actions/run.operation';
 
 export class CozeWorkflow implements INodeType {
@@ -11,7 +14,7 @@ export class CozeWorkflow implements INodeType {
 		icon: { light: 'file:coze.svg', dark: 'file:coze.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ "Run " + ($parameter["workflowId"].value || "") }}',
+		subtitle: '={{ $parameter["operation"] + ": " + ($parameter["workflowId"].value || "") }}',
 		description:
 			'Run a published Coze workflow with the given inputs and return its result (Coze China, Coze International or self-hosted Coze Studio)',
 		defaults: {
@@ -34,16 +37,37 @@ export class CozeWorkflow implements INodeType {
 				noDataExpression: true,
 				options: [
 					{
+						name: 'Chat',
+						value: 'chat',
+						action: 'Chat with a chatflow',
+						description: 'Send a message to a published chatflow and return its answer and conversation ID',
+					},
+					{
+						name: 'Get Run Result',
+						value: 'getRunResult',
+						action: 'Get the result of a run',
+						description: 'Look up a run by its execute ID: status, result, error and usage',
+					},
+					{
+						name: 'Resume',
+						value: 'resume',
+						action: 'Resume a paused run',
+						description: 'Answer the question or input node a run paused at, and return the rest of the run',
+					},
+					{
 						name: 'Run',
 						value: 'run',
 						action: 'Run a workflow',
 						description:
-							'Run a published workflow with the given inputs and wait for its result: parsed data, the raw string, and a debug URL',
+							'Run a published workflow with the given inputs and return its result: parsed data, the raw string, and a debug URL',
 					},
 				],
 				default: 'run',
 			},
 			...run.description,
+			...getRunResult.description,
+			...resume.description,
+			...chat.description,
 		],
 	};
 

@@ -87,6 +87,7 @@ describe('response fields', () => {
 			type: 2,
 			data: { question: 'Which city?' },
 			required_parameters: { city: { type: 'string', required: true } },
+			paused_in: 'sync',
 		});
 		expect(interruptFrom({})).toBeUndefined();
 	});

@@ -106,3 +106,58 @@ export const workflowInputs: INodeProperties[] = [
 		description: 'An object whose keys are the inputs of the Start node, e.g. {"city": "Beijing"}',
 	},
 ];
+
+// Coze drops a run that waits for its result after 90 s; waiting a little longer lets its own
+// answer (rather than our timeout) reach the user.
+export const SYNC_TIMEOUT_SECONDS = 120;
+// Streams and async waits are for long workflows: Coze's own cap on a run is 10 minutes.
+export const LONG_TIMEOUT_SECONDS = 600;
+export const IDLE_TIMEOUT_SECONDS = 120;
+
+export const streamOptions: INodeProperties[] = [
+	{
+		displayName: 'Idle Timeout',
+		name: 'idleTimeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: IDLE_TIMEOUT_SECONDS,
+		description: 'Seconds of silence after which the stream is closed. Coze sends a heartbeat while the workflow works.',
+	},
+	{
+		displayName: 'Include Messages',
+		name: 'includeMessages',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to add every message the workflow streamed (node title and content, in order) as "messages"',
+	},
+];
+
+export const unwrapTextOption: INodeProperties = {
+	displayName: 'Unwrap Text Output',
+	name: 'unwrapText',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to return just the text when the workflow ends in text mode, instead of the {content_type, data} object Coze wraps it in',
+};
+
+export function timeoutOption(defaultSeconds: number, description: string): INodeProperties {
+	return {
+		displayName: 'Timeout',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: defaultSeconds,
+		description,
+	};
+}
+
+export const executeIdField: INodeProperties = {
+	displayName: 'Execute ID',
+	name: 'executeId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. 7431040978805850000',
+	description: 'The ID of the run, from the execute_id field of an earlier Run',
+};

@@ -1,11 +1,18 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { asNodeError } from '../helpers/errors';
+import * as chat from './chat.operation';
+import * as getRunResult from './getRunResult.operation';
+import * as resume from './resume.operation';
 import * as run from './run.operation';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject>;
 
 const operations: Record<string, Operation> = {
+	chat: chat.execute,
+	getRunResult: getRunResult.execute,
+	resume: resume.execute,
 	run: run.execute,
 };
 
@@ -27,24 +34,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const json = await operation.call(this, itemIndex);
 			output.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
-			const nodeError = asNodeError(this, error, itemIndex);
+			const nodeError = asNodeError(this.getNode(), error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
 			output.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
 		}
 	}
 	return [output];
-}
-
-function asNodeError(
-	context: IExecuteFunctions,
-	error: unknown,
-	itemIndex: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.context.itemIndex ??= itemIndex;
-		return error;
-	}
-	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
 function errorItemJson(error: NodeApiError | NodeOperationError): IDataObject {

@@ -4,17 +4,64 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { NameValuePair } from '../helpers/inputs';
 import { inputsFromJson, inputsFromPairs } from '../helpers/inputs';
 import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom } from '../helpers/output';
+import { pollRunUntilDone } from '../helpers/polling';
+import { runWorkflowStream } from '../helpers/streamRun';
 import { workflowIdFromLocator } from '../helpers/workflowId';
+import type { CozeConnection } from '../transport';
 import { cozeApiRequest, getCozeConnection } from '../transport';
-import { workflowInputs, workflowLocator } from './common.descriptions';
+import {
+	IDLE_TIMEOUT_SECONDS,
+	LONG_TIMEOUT_SECONDS,
+	streamOptions,
+	SYNC_TIMEOUT_SECONDS,
+	timeoutOption,
+	unwrapTextOption,
+	workflowInputs,
+	workflowLocator,
+} from './common.descriptions';
 
-// Coze drops a run that waits for its result after 90 s; waiting a little longer lets its own
-// answer (rather than our timeout) reach the user.
-const DEFAULT_TIMEOUT_SECONDS = 120;
+const DEFAULT_POLL_INTERVAL_SECONDS = 2;
+
+const onlyFor = (...modes: string[]) => ({ show: { '/mode': modes } });
 
 const properties: INodeProperties[] = [
 	workflowLocator,
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Async',
+				value: 'async',
+				description:
+					'Start the run in the background (paid Coze plans) and wait for it by polling its run history, or return its execute_id at once',
+			},
+			{
+				name: 'Stream',
+				value: 'stream',
+				description:
+					'Follow the run as it streams; for workflows that take longer than 90 s or stream messages',
+			},
+			{
+				name: 'Wait for Result',
+				value: 'sync',
+				description: 'One request that returns the result; Coze gives up on it after 90 s',
+			},
+		],
+		default: 'sync',
+	},
 	...workflowInputs,
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: true,
+		displayOptions: { show: { mode: ['async'] } },
+		description:
+			'Whether to poll the run history until the run ends and return its result, instead of returning its execute_id at once',
+	},
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -60,48 +107,46 @@ const properties: INodeProperties[] = [
 						displayName: 'Values',
 						name: 'values',
 						values: [
-							{
-								displayName: 'Latitude',
-								name: 'latitude',
-								type: 'string',
-								default: '',
-								placeholder: 'e.g. 39.9042',
-							},
-							{
-								displayName: 'Longitude',
-								name: 'longitude',
-								type: 'string',
-								default: '',
-								placeholder: 'e.g. 116.4074',
-							},
-							{
-								displayName: 'User ID',
-								name: 'user_id',
-								type: 'string',
-								default: '',
-								placeholder: 'e.g. user-42',
-							},
+							{ displayName: 'Latitude', name: 'latitude', type: 'string', default: '', placeholder: 'e.g. 39.9042' },
+							{ displayName: 'Longitude', name: 'longitude', type: 'string', default: '', placeholder: 'e.g. 116.4074' },
+							{ displayName: 'User ID', name: 'user_id', type: 'string', default: '', placeholder: 'e.g. user-42' },
 						],
 					},
 				],
 			},
+			...streamOptions.map((option) => ({ ...option, displayOptions: onlyFor('stream') })),
 			{
-				displayName: 'Timeout',
-				name: 'timeout',
+				displayName: 'Max Wait',
+				name: 'maxWait',
 				type: 'number',
 				typeOptions: { minValue: 1 },
-				default: DEFAULT_TIMEOUT_SECONDS,
+				default: LONG_TIMEOUT_SECONDS,
+				displayOptions: onlyFor('async'),
 				description:
-					'Seconds to wait for the result. Coze itself stops waiting after 90 s, so longer workflows need a streamed or async run.',
+					'Seconds to wait for an async run before giving up on waiting (the run goes on in Coze; fetch it later with Get Run Result)',
 			},
 			{
-				displayName: 'Unwrap Text Output',
-				name: 'unwrapText',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to return just the text when the workflow ends in text mode, instead of the {content_type, data} object Coze wraps it in',
+				displayName: 'Poll Interval',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 0.2, numberPrecision: 1 },
+				default: DEFAULT_POLL_INTERVAL_SECONDS,
+				displayOptions: onlyFor('async'),
+				description: 'Seconds between two looks at the run history of an async run',
 			},
+			{
+				...timeoutOption(
+					SYNC_TIMEOUT_SECONDS,
+					'Seconds to wait for the result. Coze itself stops waiting after 90 s, so longer workflows need Stream or Async mode.',
+				),
+				displayOptions: onlyFor('sync', 'async'),
+			},
+			{
+				...timeoutOption(LONG_TIMEOUT_SECONDS, 'Seconds to follow the stream before giving up on it'),
+				name: 'streamTimeout',
+				displayOptions: onlyFor('stream'),
+			},
+			unwrapTextOption,
 			{
 				displayName: 'Workflow Version',
 				name: 'workflowVersion',
@@ -122,6 +167,11 @@ interface RunOptions {
 	botId?: string;
 	connectorId?: string;
 	ext?: { values?: Record<string, unknown> };
+	idleTimeout?: number;
+	includeMessages?: boolean;
+	maxWait?: number;
+	pollInterval?: number;
+	streamTimeout?: number;
 	timeout?: number;
 	unwrapText?: boolean;
 	workflowVersion?: string;
@@ -130,9 +180,72 @@ interface RunOptions {
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const node = this.getNode();
 	const workflowId = workflowIdFromLocator(node, this.getNodeParameter('workflowId', itemIndex), itemIndex);
-	const parameters = readWorkflowInputs.call(this, itemIndex);
+	const mode = this.getNodeParameter('mode', itemIndex, 'sync') as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as RunOptions;
+	const body = runBody.call(this, workflowId, options, itemIndex);
+	const unwrapText = options.unwrapText ?? true;
+	const connection = await getCozeConnection.call(this, itemIndex);
 
+	if (mode === 'stream') {
+		return await runWorkflowStream.call(this, connection, {
+			path: '/v1/workflow/stream_run',
+			body,
+			itemIndex,
+			timeoutMs: seconds(options.streamTimeout ?? LONG_TIMEOUT_SECONDS),
+			idleTimeoutMs: seconds(options.idleTimeout ?? IDLE_TIMEOUT_SECONDS),
+			includeMessages: options.includeMessages ?? false,
+			unwrapText,
+		});
+	}
+
+	const response = await cozeApiRequest.call(this, connection, {
+		method: 'POST',
+		path: '/v1/workflow/run',
+		body: mode === 'async' ? { ...body, is_async: true } : body,
+		timeoutMs: seconds(options.timeout ?? SYNC_TIMEOUT_SECONDS),
+		itemIndex,
+	});
+	if (mode !== 'async') return runResult(response.body, response.logid, unwrapText);
+	return await awaitAsyncRun.call(this, connection, workflowId, response.body, response.logid, options, itemIndex);
+}
+
+async function awaitAsyncRun(
+	this: IExecuteFunctions,
+	connection: CozeConnection,
+	workflowId: string,
+	body: Record<string, unknown>,
+	logid: string | undefined,
+	options: RunOptions,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const executeId = executeIdFrom(body);
+	if (!executeId) {
+		throw new NodeOperationError(this.getNode(), 'Coze started the async run but sent no execute_id', {
+			itemIndex,
+			description: 'Without it the run cannot be followed. Open the debug URL, if any, to see the run.',
+		});
+	}
+	const started: IDataObject = {
+		status: 'Running',
+		execute_id: executeId,
+		debug_url: typeof body.debug_url === 'string' ? body.debug_url : '',
+	};
+	if (logid) started.logid = logid;
+	if (!this.getNodeParameter('waitForCompletion', itemIndex, true)) return started;
+
+	return await pollRunUntilDone.call(this, connection, {
+		workflowId,
+		executeId,
+		itemIndex,
+		intervalMs: seconds(options.pollInterval ?? DEFAULT_POLL_INTERVAL_SECONDS),
+		maxWaitMs: seconds(options.maxWait ?? LONG_TIMEOUT_SECONDS),
+		requestTimeoutMs: seconds(options.timeout ?? SYNC_TIMEOUT_SECONDS),
+		unwrapText: options.unwrapText ?? true,
+	});
+}
+
+function runBody(this: IExecuteFunctions, workflowId: string, options: RunOptions, itemIndex: number): IDataObject {
+	const node = this.getNode();
 	const botId = textOption(options.botId);
 	const appId = textOption(options.appId);
 	if (botId && appId) {
@@ -142,8 +255,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				'Use App ID for a workflow that belongs to a Coze app, Bot ID for one run on behalf of an agent, and remove the other.',
 		});
 	}
-
-	const body: IDataObject = { workflow_id: workflowId, parameters };
+	const body: IDataObject = { workflow_id: workflowId, parameters: readWorkflowInputs.call(this, itemIndex) };
 	if (botId) body.bot_id = botId;
 	if (appId) body.app_id = appId;
 	const ext = extFrom(options.ext?.values);
@@ -152,20 +264,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (version) body.workflow_version = version;
 	const connectorId = textOption(options.connectorId);
 	if (connectorId) body.connector_id = connectorId;
-
-	const connection = await getCozeConnection.call(this, itemIndex);
-	const response = await cozeApiRequest.call(this, connection, {
-		method: 'POST',
-		path: '/v1/workflow/run',
-		body,
-		timeoutMs: Math.round((options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000),
-		itemIndex,
-	});
-
-	return runResult(response.body, response.logid, options.unwrapText ?? true);
+	return body;
 }
 
-function readWorkflowInputs(this: IExecuteFunctions, itemIndex: number): IDataObject {
+export function readWorkflowInputs(this: IExecuteFunctions, itemIndex: number): IDataObject {
 	const node = this.getNode();
 	if (this.getNodeParameter('inputMode', itemIndex) === 'json') {
 		return inputsFromJson(node, this.getNodeParameter('parametersJson', itemIndex, '{}'), 'Inputs (JSON)', itemIndex);
@@ -191,7 +293,11 @@ export function runResult(body: Record<string, unknown>, logid: string | undefin
 	return result;
 }
 
-function textOption(value: unknown): string | undefined {
+export function seconds(value: number): number {
+	return Math.round(value * 1000);
+}
+
+export function textOption(value: unknown): string | undefined {
 	if (value === undefined || value === null) return undefined;
 	const text = String(value).trim();
 	return text === '' ? undefined : text;

@@ -1,5 +1,5 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 /** What is known about a failed Coze call; everything here may reach the user. */
 export interface CozeFailure {
@@ -152,4 +152,13 @@ export function failureDetails(failure: CozeFailure): IDataObject {
 	if (failure.logid) details.logid = failure.logid;
 	if (failure.debugUrl) details.debug_url = failure.debugUrl;
 	return details;
+}
+
+/** Errors from our own code are already n8n errors; anything else is wrapped, naming the item. */
+export function asNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex ??= itemIndex;
+		return error;
+	}
+	return new NodeOperationError(node, error as Error, { itemIndex });
 }

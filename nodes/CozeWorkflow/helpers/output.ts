@@ -62,5 +62,6 @@ export function interruptFrom(body: Record<string, unknown>): IDataObject | unde
 		result.required_parameters = interrupt.required_parameters as IDataObject;
 	}
 	if (typeof body.node_title === 'string') result.node_title = body.node_title;
+	result.paused_in = 'sync';
 	return result;
 }

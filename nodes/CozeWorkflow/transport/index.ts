@@ -6,11 +6,13 @@ import type {
 	ILoadOptionsFunctions,
 	INode,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { CozeFailure } from '../helpers/errors';
 import { cozeApiError } from '../helpers/errors';
 import { isPlainObject, parseJsonKeepingBigIntegers } from '../helpers/json';
+import type { SseEvent } from '../helpers/sse';
+import { NotAnEventStream, readSseEvents } from '../helpers/sse';
 
 export const CREDENTIAL_TYPE = 'cozeApi';
 
@@ -91,23 +93,182 @@ export async function cozeApiRequest(
 	const cancelSignal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
 	if (cancelSignal) options.abortSignal = cancelSignal;
 
-	let response: { body: unknown; headers: Record<string, unknown>; statusCode: number };
+	let response: RawResponse;
 	try {
 		response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options);
 	} catch (error) {
 		throw connectionError(node, error, connection, request);
 	}
-	return interpretResponse(node, response, connection, request.itemIndex);
+	return interpretResponse(node, bodyText(response.body), response, connection, request.itemIndex);
+}
+
+export interface CozeStreamRequest extends CozeRequest {
+	/** Longest silence allowed between two chunks; Coze sends PING events while it works. */
+	idleTimeoutMs: number;
+}
+
+export interface CozeStream {
+	events: AsyncGenerator<SseEvent>;
+	logid?: string;
+}
+
+type StopReason = 'idle' | 'overall' | 'cancelled';
+
+/**
+ * A request answered with server-sent events. The events are read as they arrive; the stream
+ * is aborted when n8n cancels the execution, after `idleTimeoutMs` of silence, or after
+ * `timeoutMs` in all, and each of those ends in its own clear error.
+ */
+export async function cozeStreamRequest(
+	this: IExecuteFunctions,
+	connection: CozeConnection,
+	request: CozeStreamRequest,
+): Promise<CozeStream> {
+	const node = this.getNode();
+	const controller = new AbortController();
+	let stopReason: StopReason | undefined;
+	const stop = (reason: StopReason) => {
+		stopReason ??= reason;
+		controller.abort();
+	};
+	const cancelSignal = this.getExecutionCancelSignal();
+	if (cancelSignal?.aborted) stop('cancelled');
+	cancelSignal?.addEventListener('abort', () => stop('cancelled'), { once: true });
+
+	const started = Date.now();
+	let lastActivity = started;
+	let finished = false;
+	void (async () => {
+		// A watchdog instead of timers: n8n's community rules forbid setTimeout.
+		while (!finished && !controller.signal.aborted) {
+			await sleep(Math.min(250, request.idleTimeoutMs / 4));
+			const now = Date.now();
+			if (now - started > request.timeoutMs) stop('overall');
+			else if (now - lastActivity > request.idleTimeoutMs) stop('idle');
+		}
+	})();
+
+	const fail = (error: unknown): never => {
+		finished = true;
+		if (stopReason) throw stoppedStreamError(node, stopReason, request);
+		throw connectionError(node, error, connection, request);
+	};
+
+	let response: RawResponse;
+	try {
+		response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
+			method: request.method,
+			url: `${connection.baseUrl}${request.path}`,
+			qs: request.qs,
+			body: request.body,
+			json: true,
+			headers: { Accept: 'text/event-stream' },
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
+			abortSignal: controller.signal,
+		});
+	} catch (error) {
+		return fail(error);
+	}
+
+	const body = response.body as AsyncIterable<Uint8Array | string> & { destroy?: () => void };
+	const contentType = headerValue(response.headers, 'content-type') ?? '';
+	const isStream = contentType.includes('text/event-stream');
+	if (!isStream || response.statusCode < 200 || response.statusCode >= 300) {
+		let text: string;
+		try {
+			text = await readBounded(body, MAX_ERROR_BODY_BYTES);
+		} catch (error) {
+			return fail(error);
+		}
+		finished = true;
+		interpretResponse(node, text, response, connection, request.itemIndex);
+		throw cozeApiError(node, { httpStatus: response.statusCode }, request.itemIndex, {
+			summary: 'Coze answered with a JSON document instead of an event stream',
+			hint: 'Check Base URL in the Coze API credential: it should point at the Coze API.',
+		});
+	}
+
+	const logid = headerValue(response.headers, 'x-tt-logid') ?? headerValue(response.headers, 'x-log-id');
+	async function* chunks(): AsyncGenerator<Uint8Array | string> {
+		for await (const chunk of body) {
+			lastActivity = Date.now();
+			yield chunk;
+		}
+	}
+	async function* events(): AsyncGenerator<SseEvent> {
+		try {
+			yield* readSseEvents(chunks());
+		} catch (error) {
+			if (error instanceof NotAnEventStream) {
+				finished = true;
+				interpretResponse(node, error.text, response, connection, request.itemIndex);
+				throw cozeApiError(node, {}, request.itemIndex, {
+					summary: 'Coze answered with a JSON document instead of an event stream',
+					hint: 'Check Base URL in the Coze API credential: it should point at the Coze API.',
+				});
+			}
+			fail(error);
+		} finally {
+			finished = true;
+			if (!controller.signal.aborted) controller.abort();
+			body.destroy?.();
+		}
+	}
+	return { events: events(), logid };
+}
+
+const MAX_ERROR_BODY_BYTES = 1024 * 1024;
+
+async function readBounded(body: AsyncIterable<Uint8Array | string>, maxBytes: number): Promise<string> {
+	const decoder = new TextDecoder('utf-8');
+	let text = '';
+	for await (const chunk of body) {
+		text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+		if (text.length > maxBytes) break;
+	}
+	return text + decoder.decode();
+}
+
+function stoppedStreamError(node: INode, reason: StopReason, request: CozeStreamRequest): NodeApiError {
+	const notResent =
+		' It was not resent automatically, because the workflow may still be running in Coze; check its run history before running it again.';
+	if (reason === 'cancelled') {
+		return cozeApiError(node, {}, request.itemIndex, {
+			summary: 'The stream from Coze was closed because the execution stopped',
+			hint: `Nothing more will be read.${notResent}`,
+		});
+	}
+	if (reason === 'idle') {
+		return cozeApiError(node, {}, request.itemIndex, {
+			summary: `Coze sent nothing for ${Math.round(request.idleTimeoutMs / 1000)} s`,
+			hint: `The stream went silent, so it was closed. Raise Idle Timeout if the workflow has long silent steps.${notResent}`,
+		});
+	}
+	return cozeApiError(node, {}, request.itemIndex, {
+		summary: `The workflow did not finish within ${Math.round(request.timeoutMs / 1000)} s`,
+		hint: `Raise Timeout, or use Async mode for workflows that run for a long time.${notResent}`,
+	});
+}
+
+interface RawResponse {
+	body: unknown;
+	headers: Record<string, unknown>;
+	statusCode: number;
 }
 
 function interpretResponse(
 	node: INode,
-	response: { body: unknown; headers: Record<string, unknown>; statusCode: number },
+	rawText: string,
+	response: Omit<RawResponse, 'body'>,
 	connection: CozeConnection,
 	itemIndex: number,
 ): CozeResponse {
 	const { statusCode, headers } = response;
-	const text = scrub(bodyText(response.body), connection.secret);
+	const text = scrub(rawText, connection.secret);
 	const headerLogid = headerValue(headers, 'x-tt-logid') ?? headerValue(headers, 'x-log-id');
 
 	if (statusCode >= 300 && statusCode < 400) {

@@ -1,0 +1,187 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { foldChatStream } from '../helpers/chatStream';
+import { asNodeError, cozeApiError } from '../helpers/errors';
+import { inputsFromJson } from '../helpers/inputs';
+import { workflowIdFromLocator } from '../helpers/workflowId';
+import { WorkflowStreamEndedEarly, WorkflowStreamFailure } from '../helpers/workflowStream';
+import { cozeStreamRequest, getCozeConnection } from '../transport';
+import { IDLE_TIMEOUT_SECONDS, LONG_TIMEOUT_SECONDS, timeoutOption, workflowLocator } from './common.descriptions';
+import { seconds, textOption } from './run.operation';
+
+const properties: INodeProperties[] = [
+	{ ...workflowLocator, description: 'The published chatflow to talk to' },
+	{
+		displayName: 'Message',
+		name: 'message',
+		type: 'string',
+		default: '',
+		required: true,
+		typeOptions: { rows: 2 },
+		placeholder: 'e.g. What will the weather be in Hangzhou tomorrow?',
+		description: "The user's message; the chatflow receives it as USER_INPUT",
+	},
+	{
+		displayName: 'App or Bot',
+		name: 'chatOwner',
+		type: 'options',
+		options: [
+			{ name: 'App', value: 'app', description: 'The chatflow belongs to a Coze app' },
+			{ name: 'Bot', value: 'bot', description: 'The chatflow is run for an agent published as an API' },
+		],
+		default: 'app',
+		description: 'Coze needs one of the two to run a chatflow',
+	},
+	{
+		displayName: 'App ID',
+		name: 'appId',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { chatOwner: ['app'] } },
+		placeholder: 'e.g. 7398123456789012345',
+		description: 'The number after project-ide/ in the app editor address',
+	},
+	{
+		displayName: 'Bot ID',
+		name: 'botId',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions: { show: { chatOwner: ['bot'] } },
+		placeholder: 'e.g. 7398123456789012345',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Conversation ID',
+				name: 'conversationId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 7431040978805850000',
+				description: 'Continue this conversation (the conversation_id of an earlier Chat); empty starts a new one',
+			},
+			{
+				displayName: 'Earlier Messages',
+				name: 'history',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				default: {},
+				placeholder: 'Add Message',
+				description: 'Messages to send before Message, oldest first',
+				options: [
+					{
+						displayName: 'Message',
+						name: 'message',
+						values: [
+							{
+								displayName: 'Role',
+								name: 'role',
+								type: 'options',
+								options: [
+									{ name: 'Assistant', value: 'assistant' },
+									{ name: 'User', value: 'user' },
+								],
+								default: 'user',
+							},
+							{ displayName: 'Content', name: 'content', type: 'string', default: '' },
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Idle Timeout',
+				name: 'idleTimeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: IDLE_TIMEOUT_SECONDS,
+				description: 'Seconds of silence after which the stream is closed',
+			},
+			{
+				displayName: 'Inputs (JSON)',
+				name: 'parametersJson',
+				type: 'json',
+				default: '{}',
+				description: "Values for the chatflow's other Start node inputs, e.g. {\"CONVERSATION_NAME\": \"support\"}",
+			},
+			timeoutOption(LONG_TIMEOUT_SECONDS, 'Seconds to wait for the whole answer'),
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['chat'] } }, properties);
+
+interface ChatOptions {
+	conversationId?: string;
+	history?: { message?: Array<{ role?: string; content?: string }> };
+	idleTimeout?: number;
+	parametersJson?: unknown;
+	timeout?: number;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const node = this.getNode();
+	const workflowId = workflowIdFromLocator(node, this.getNodeParameter('workflowId', itemIndex), itemIndex);
+	const message = String(this.getNodeParameter('message', itemIndex, '') ?? '');
+	if (message.trim() === '') {
+		throw new NodeOperationError(node, 'The message is empty', {
+			itemIndex,
+			description: 'Enter or map the text the user says to the chatflow.',
+		});
+	}
+	const owner = this.getNodeParameter('chatOwner', itemIndex, 'app') as string;
+	const ownerId = textOption(this.getNodeParameter(owner === 'bot' ? 'botId' : 'appId', itemIndex, ''));
+	if (!ownerId) {
+		throw new NodeOperationError(node, `No ${owner === 'bot' ? 'bot' : 'app'} ID is set`, {
+			itemIndex,
+			description: 'Coze runs a chatflow only for an app or an agent: enter its ID.',
+		});
+	}
+	const options = this.getNodeParameter('options', itemIndex, {}) as ChatOptions;
+	const earlier = (options.history?.message ?? []).map((entry) => ({
+		role: entry.role === 'assistant' ? 'assistant' : 'user',
+		content: String(entry.content ?? ''),
+		content_type: 'text',
+	}));
+	const body: IDataObject = {
+		workflow_id: workflowId,
+		additional_messages: [...earlier, { role: 'user', content: message, content_type: 'text' }],
+		parameters: inputsFromJson(node, options.parametersJson ?? '{}', 'Inputs (JSON)', itemIndex),
+		[owner === 'bot' ? 'bot_id' : 'app_id']: ownerId,
+	};
+	const conversationId = textOption(options.conversationId);
+	if (conversationId) body.conversation_id = conversationId;
+
+	const connection = await getCozeConnection.call(this, itemIndex);
+	const stream = await cozeStreamRequest.call(this, connection, {
+		method: 'POST',
+		path: '/v1/workflows/chat',
+		body,
+		itemIndex,
+		timeoutMs: seconds(options.timeout ?? LONG_TIMEOUT_SECONDS),
+		idleTimeoutMs: seconds(options.idleTimeout ?? IDLE_TIMEOUT_SECONDS),
+	});
+	try {
+		const chat = await foldChatStream(stream.events);
+		const result: IDataObject = { ...chat };
+		if (stream.logid) result.logid = stream.logid;
+		return result;
+	} catch (error) {
+		if (error instanceof WorkflowStreamFailure) {
+			throw cozeApiError(node, { ...error.failure, logid: stream.logid }, itemIndex);
+		}
+		if (error instanceof WorkflowStreamEndedEarly) {
+			throw cozeApiError(node, { logid: stream.logid }, itemIndex, {
+				summary: 'The chat stream from Coze ended before the answer was complete',
+				hint: 'The connection closed without a final event. The message was not resent automatically; check the conversation in Coze.',
+			});
+		}
+		throw asNodeError(node, error, itemIndex);
+	}
+}

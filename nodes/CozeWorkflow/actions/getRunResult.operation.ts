@@ -1,0 +1,48 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { fetchRunRecord } from '../helpers/polling';
+import { workflowIdFromLocator } from '../helpers/workflowId';
+import { getCozeConnection } from '../transport';
+import { executeIdField, SYNC_TIMEOUT_SECONDS, timeoutOption, unwrapTextOption, workflowLocator } from './common.descriptions';
+import { seconds, textOption } from './run.operation';
+
+const properties: INodeProperties[] = [
+	{ ...workflowLocator, description: 'The workflow the run belongs to' },
+	executeIdField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [timeoutOption(SYNC_TIMEOUT_SECONDS, 'Seconds to wait for Coze to answer'), unwrapTextOption],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['getRunResult'] } }, properties);
+
+/**
+ * Looks a run up once. Its status is data here (Running, Success, Fail, …), not an error: the
+ * caller asked what happened, and a failed run is a valid answer.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const node = this.getNode();
+	const workflowId = workflowIdFromLocator(node, this.getNodeParameter('workflowId', itemIndex), itemIndex);
+	const executeId = textOption(this.getNodeParameter('executeId', itemIndex, ''));
+	if (!executeId || !/^\d+$/.test(executeId)) {
+		throw new NodeOperationError(node, `"${executeId ?? ''}" is not a Coze execute ID`, {
+			itemIndex,
+			description: 'Use the execute_id field of an earlier Run, a long number such as 7431040978805850000.',
+		});
+	}
+	const options = this.getNodeParameter('options', itemIndex, {}) as { timeout?: number; unwrapText?: boolean };
+	const connection = await getCozeConnection.call(this, itemIndex);
+	return await fetchRunRecord.call(this, connection, {
+		workflowId,
+		executeId,
+		itemIndex,
+		requestTimeoutMs: seconds(options.timeout ?? SYNC_TIMEOUT_SECONDS),
+		unwrapText: options.unwrapText ?? true,
+	});
+}

@@ -1,0 +1,60 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { CozeConnection } from '../transport';
+import { cozeStreamRequest } from '../transport';
+import { asNodeError, cozeApiError } from './errors';
+import { decodeWorkflowData } from './output';
+import { foldWorkflowStream, WorkflowStreamEndedEarly, WorkflowStreamFailure } from './workflowStream';
+
+export interface StreamRunOptions {
+	path: '/v1/workflow/stream_run' | '/v1/workflow/stream_resume';
+	body: IDataObject;
+	itemIndex: number;
+	timeoutMs: number;
+	idleTimeoutMs: number;
+	includeMessages: boolean;
+	unwrapText: boolean;
+}
+
+/** Runs (or resumes) a workflow as a stream and returns the same fields as a waited-for run. */
+export async function runWorkflowStream(
+	this: IExecuteFunctions,
+	connection: CozeConnection,
+	options: StreamRunOptions,
+): Promise<IDataObject> {
+	const node = this.getNode();
+	const stream = await cozeStreamRequest.call(this, connection, {
+		method: 'POST',
+		path: options.path,
+		body: options.body,
+		itemIndex: options.itemIndex,
+		timeoutMs: options.timeoutMs,
+		idleTimeoutMs: options.idleTimeoutMs,
+	});
+	let folded;
+	try {
+		folded = await foldWorkflowStream(stream.events, { includeMessages: options.includeMessages });
+	} catch (error) {
+		if (error instanceof WorkflowStreamFailure) {
+			throw cozeApiError(node, { ...error.failure, logid: stream.logid }, options.itemIndex);
+		}
+		if (error instanceof WorkflowStreamEndedEarly) {
+			throw cozeApiError(node, { logid: stream.logid }, options.itemIndex, {
+				summary: 'The stream from Coze ended before the workflow finished',
+				hint: 'The connection closed without a final event. The run was not resent automatically because it may have started; check its run history in Coze before running it again.',
+			});
+		}
+		throw asNodeError(node, error, options.itemIndex);
+	}
+	const result: IDataObject = {
+		data: decodeWorkflowData(folded.output, options.unwrapText) as IDataObject[string],
+		raw: folded.output,
+		debug_url: folded.debugUrl ?? '',
+	};
+	if (folded.executeId) result.execute_id = folded.executeId;
+	if (folded.usage) result.usage = folded.usage;
+	if (stream.logid) result.logid = stream.logid;
+	if (folded.interrupt) result.interrupt = folded.interrupt;
+	if (folded.messages) result.messages = folded.messages;
+	return result;
+}

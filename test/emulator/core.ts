@@ -6,7 +6,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { IdGenerator } from './ids';
-import type { Dialect, RecordedRequest, RunScenario } from './types';
+import type {
+	AsyncScenario,
+	ChatOptions,
+	ChatScenario,
+	Dialect,
+	RecordedRequest,
+	RunScenario,
+	StreamScenario,
+	StudioPreStreamContentType,
+	Usage,
+} from './types';
 
 export type HeaderMap = Record<string, string>;
 
@@ -25,11 +35,19 @@ export type Reply =
 	 */
 	| { kind: 'custom'; write: (res: ServerResponse, ctx: RequestContext) => Promise<void> | void };
 
-/** A workflow execution the emulator remembers (Studio history lookups, later async runs). */
+/** The final state an async execution reaches after its `Running` polls. */
+export interface FinalState {
+	status: 'Success' | 'Fail' | 'Cancel';
+	output: string | null;
+	errorCode: string | null;
+	errorMsg: string | null;
+}
+
+/** A workflow execution the emulator remembers (run history of both dialects). */
 export interface Execution {
 	executeId: string;
 	workflowId: string;
-	/** Studio spelling: Running | Success | Fail | Cancel | <UNSET>. */
+	/** Studio spelling: Running | Success | Fail | Cancel | <UNSET> (interrupted; cloud shows Running, ASSUMPTION). */
 	status: string;
 	/** 0 sync, 1 stream, 2 async. */
 	runMode: 0 | 1 | 2;
@@ -47,6 +65,45 @@ export interface Execution {
 	createTime: number;
 	updateTime: number;
 	debugUrl: string;
+	/** cloud history `usage` (Studio only has `token`). */
+	usage: Usage;
+	/** End node in "return text" mode: cloud history wraps `output` in `{content_type,data,original_result,type_for_model}`. */
+	textMode: boolean;
+	/** Async runs: answers `Running` for `runningPolls` history polls, then becomes `final`. */
+	pending?: { runningPolls: number; final: FinalState };
+}
+
+/** A stream run that stopped at a question node and can be resumed (stream_resume). */
+export interface StreamRun {
+	executeId: string;
+	workflowId: string;
+	/** The `questions` scenario the run started with (later scenario changes do not affect it). */
+	scenario: Extract<StreamScenario, { kind: 'questions' }>;
+	/** Every resume_data received so far. */
+	answers: string[];
+	resumes: number;
+	/** `<execute_id>/<interrupt id>` of the open interrupt; undefined once the run finished. */
+	openEventId?: string;
+}
+
+/** A sync run (cloud) that returned `interrupt_data` and can be resumed with /v1/workflows/resume. */
+export interface SyncInterrupt {
+	executeId: string;
+	workflowId: string;
+	eventId: string;
+	/** The scenario to answer with on resume (undefined: json `{parameters, resume_data}`). */
+	then?: RunScenario;
+	parameters: Record<string, unknown>;
+	/** Resumes of the execution so far (carried over to a follow-up interrupt). */
+	resumes: number;
+	finished: boolean;
+}
+
+/** A chat-flow conversation; `pending` while a question waits for its answer. */
+export interface Conversation {
+	id: string;
+	sectionId: string;
+	pending?: { workflowId: string; then: string; executeId: string; chunks?: number; opts: ChatOptions };
 }
 
 /** Runs before routing; returning a Reply short-circuits the request (seam for fault injection). */
@@ -59,7 +116,20 @@ export interface EmulatorState {
 	readonly ids: IdGenerator;
 	validTokens: Set<string>;
 	readonly runScenarios: Map<string, RunScenario>;
+	readonly streamScenarios: Map<string, StreamScenario>;
+	readonly asyncScenarios: Map<string, AsyncScenario>;
+	readonly chatScenarios: Map<string, ChatScenario>;
 	readonly executions: Map<string, Execution>;
+	/** Resumable stream runs by execute id. */
+	readonly streamRuns: Map<string, StreamRun>;
+	/** Resumable sync interrupts (cloud) by event id. */
+	readonly syncInterrupts: Map<string, SyncInterrupt>;
+	/** Chat-flow conversations by id; Studio also names them (CONVERSATION_NAME → id). */
+	readonly conversations: Map<string, Conversation>;
+	readonly conversationNames: Map<string, string>;
+	/** History requests per execute id. */
+	readonly historyPolls: Map<string, number>;
+	studioPreStreamContentType: StudioPreStreamContentType;
 	readonly requests: RecordedRequest[];
 	readonly interceptors: Interceptor[];
 	closed: boolean;
@@ -75,6 +145,11 @@ export interface RequestContext {
 	readonly logId: string;
 	/** Waits `ms`; resolves `false` instead if the emulator closes or the client goes away first. */
 	sleep(ms: number): Promise<boolean>;
+}
+
+/** Path as the dialect routes it: Studio collapses repeated slashes (nginx + Hertz), cloud does not. */
+export function routedPath(dialect: Dialect, path: string): string {
+	return dialect === 'studio' ? path.replace(/\/{2,}/g, '/') : path;
 }
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;

@@ -5,21 +5,36 @@
  */
 import { cloudAuth, isStudioOpenApiPath, studioAuth, studioSession } from './auth';
 import type { Reply, RequestContext } from './core';
+import { CHAT_PATH, chatHandler } from './chat';
 import { json } from './core';
-import { STUDIO_HISTORY_PATH, studioHistoryHandler } from './history';
+import { CLOUD_HISTORY_PATH, cloudHistoryHandler, STUDIO_HISTORY_PATH, studioHistoryHandler } from './history';
+import { WORKFLOWS_RESUME_PATH, workflowsResumeHandler } from './resume';
 import { Router } from './router';
 import { RUN_PATH, runHandler } from './run';
+import { STREAM_RESUME_PATH, STREAM_RUN_PATH, streamResumeHandler, streamRunHandler } from './stream';
 import { WORKSPACES_PATH, workspacesHandler } from './workspaces';
 
 export const CLOUD_ROUTES = new Router().add(
 	{ method: 'POST', path: RUN_PATH, handler: runHandler },
+	{ method: 'POST', path: STREAM_RUN_PATH, handler: streamRunHandler },
+	{ method: 'POST', path: STREAM_RESUME_PATH, handler: streamResumeHandler },
+	{ method: 'POST', path: WORKFLOWS_RESUME_PATH, handler: workflowsResumeHandler },
+	{ method: 'POST', path: CHAT_PATH, handler: chatHandler },
+	{ method: 'GET', path: CLOUD_HISTORY_PATH, handler: cloudHistoryHandler },
 	{ method: 'GET', path: WORKSPACES_PATH, handler: workspacesHandler },
 );
 
+/** No /v1/workflows/resume and no /v1/workflows/{id}/run_histories/… on Studio (see dispatchStudio for what they get). */
 export const STUDIO_ROUTES = new Router().add(
 	{ method: 'POST', path: RUN_PATH, handler: runHandler },
+	{ method: 'POST', path: STREAM_RUN_PATH, handler: streamRunHandler },
+	{ method: 'POST', path: STREAM_RESUME_PATH, handler: streamResumeHandler },
+	{ method: 'POST', path: CHAT_PATH, handler: chatHandler },
 	{ method: 'GET', path: STUDIO_HISTORY_PATH, handler: studioHistoryHandler },
 );
+
+/** Request paths that can start or continue a run (CozeEmulator.runRequestsOf). */
+export const RUN_REQUEST_PATHS = new Set([RUN_PATH, STREAM_RUN_PATH, STREAM_RESUME_PATH, WORKFLOWS_RESUME_PATH, CHAT_PATH]);
 
 /**
  * cloud: unknown path or method → 404 (the path is matched exactly as sent: `//v1/…` is unknown). ASSUMPTION: api.coze.cn's 404 body is undocumented; a

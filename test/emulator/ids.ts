@@ -5,6 +5,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
 const EXECUTE_BASE = 7560000000000000000n;
+/** Other objects (conversations, chats, messages, interrupt events): 7564000000000000001, … */
+const OBJECT_BASE = 7564000000000000000n;
 /** The one workspace ("space") every workflow of the emulator lives in. */
 export const SPACE_ID = '7561000000000000001';
 /** The user that owns every valid token. */
@@ -12,11 +14,18 @@ export const USER_ID = '7562000000000000001';
 
 export class IdGenerator {
 	private counter = 0n;
+	private objects = 0n;
 
 	/** Next execute id: 7560000000000000001, …0002, … */
 	nextExecuteId(): string {
 		this.counter += 1n;
 		return (EXECUTE_BASE + this.counter).toString();
+	}
+
+	/** Next 19-digit id for a conversation, chat, message or interrupt event. */
+	nextId(): string {
+		this.objects += 1n;
+		return (OBJECT_BASE + this.objects).toString();
 	}
 }
 

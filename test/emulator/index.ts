@@ -11,20 +11,42 @@
  *   core.ts       internal state, request context, Reply
  *   dialect.ts    envelopes, log ids headers, debug URLs of both dialects
  *   auth.ts       Bearer auth of both dialects, Studio's Open-API path allow-list
- *   run.ts        POST /v1/workflow/run
+ *   run.ts        POST /v1/workflow/run (sync + async), request parsing shared with stream.ts
+ *   stream.ts     POST /v1/workflow/stream_run, /v1/workflow/stream_resume (SSE)
+ *   resume.ts     POST /v1/workflows/resume (cloud)
+ *   chat.ts       POST /v1/workflows/chat (SSE)
+ *   sse.ts        SSE event format, chunked/paced writer, event numbering + PINGs
+ *   executions.ts remembered executions, async completion by poll count
  *   workspaces.ts GET /v1/workspaces (cloud)
- *   history.ts    GET /v1/workflow/get_run_history (Studio)
+ *   history.ts    GET /v1/workflows/{id}/run_histories/{execute_id} (cloud), /v1/workflow/get_run_history (Studio)
  *   ids.ts, json.ts  19-digit ids / log ids, bigint-aware JSON
  *   cli.ts        `node cli.js [--dialect cloud|studio] [--port N] [--token T]`
  */
 import type { EmulatorState } from './core';
-import { dispatchCloud, dispatchStudio } from './dispatch';
+import { routedPath } from './core';
+import { dispatchCloud, dispatchStudio, RUN_REQUEST_PATHS } from './dispatch';
 import { IdGenerator } from './ids';
 import { bodyWorkflowId, RUN_PATH } from './run';
 import { createEmulatorServer } from './server';
-import type { CozeEmulator, RecordedRequest, RunScenario, StartOptions } from './types';
+import { STREAM_RUN_PATH } from './stream';
+import type { CozeEmulator, RecordedRequest, StartOptions } from './types';
 
-export type { CozeEmulator, Dialect, RecordedRequest, RunScenario, StartOptions, Usage } from './types';
+export type {
+	AsyncScenario,
+	ChatOptions,
+	ChatScenario,
+	Chunking,
+	CozeEmulator,
+	Dialect,
+	RecordedRequest,
+	RunScenario,
+	StartOptions,
+	StreamMessage,
+	StreamOptions,
+	StreamScenario,
+	StudioPreStreamContentType,
+	Usage,
+} from './types';
 
 export const DEFAULT_TOKEN = 'test-token';
 
@@ -35,14 +57,26 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 		url: '',
 		ids: new IdGenerator(),
 		validTokens: new Set(opts.validTokens ?? [DEFAULT_TOKEN]),
-		runScenarios: new Map<string, RunScenario>(),
+		runScenarios: new Map(),
+		streamScenarios: new Map(),
+		asyncScenarios: new Map(),
+		chatScenarios: new Map(),
 		executions: new Map(),
+		streamRuns: new Map(),
+		syncInterrupts: new Map(),
+		conversations: new Map(),
+		conversationNames: new Map(),
+		historyPolls: new Map(),
+		studioPreStreamContentType: opts.studioPreStreamContentType ?? 'application/json',
 		requests: [],
 		interceptors: [],
 		closed: false,
 	};
 	// Studio collapses repeated slashes before routing (see dispatch.ts); cloud matches paths as sent.
-	const routedPath = (p: string): string => (dialect === 'studio' ? p.replace(/\/{2,}/g, '/') : p);
+	const postsTo = (paths: Set<string>, workflowId: string): RecordedRequest[] =>
+		state.requests.filter(
+			(r) => r.method === 'POST' && paths.has(routedPath(dialect, r.path)) && bodyWorkflowId(r.body) === workflowId,
+		);
 	const server = createEmulatorServer(state, dialect === 'cloud' ? dispatchCloud : dispatchStudio);
 	const port = await server.listen(opts.port ?? 0);
 	state.url = `http://127.0.0.1:${port}`;
@@ -57,17 +91,36 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 		set validTokens(tokens: Set<string>) {
 			state.validTokens = tokens;
 		},
-		setRunScenario(workflowId: string, s: RunScenario): void {
-			state.runScenarios.set(workflowId, s);
+		get studioPreStreamContentType() {
+			return state.studioPreStreamContentType;
 		},
-		runsOf(workflowId: string): RecordedRequest[] {
-			return state.requests.filter(
-				(r) => r.method === 'POST' && routedPath(r.path) === RUN_PATH && bodyWorkflowId(r.body) === workflowId,
-			);
+		set studioPreStreamContentType(ct) {
+			state.studioPreStreamContentType = ct;
 		},
+		setRunScenario: (workflowId, s) => void state.runScenarios.set(workflowId, s),
+		setStreamScenario: (workflowId, s) => void state.streamScenarios.set(workflowId, s),
+		setAsyncScenario: (workflowId, s) => void state.asyncScenarios.set(workflowId, s),
+		setChatScenario: (workflowId, s) => void state.chatScenarios.set(workflowId, s),
+		runsOf: (workflowId) => postsTo(new Set([RUN_PATH]), workflowId),
+		streamsOf: (workflowId) => postsTo(new Set([STREAM_RUN_PATH]), workflowId),
+		runRequestsOf: (workflowId) => postsTo(RUN_REQUEST_PATHS, workflowId),
+		historyPollsOf: (executeId) => state.historyPolls.get(executeId) ?? 0,
 		reset(): void {
-			state.runScenarios.clear();
-			state.executions.clear();
+			for (const m of [
+				state.runScenarios,
+				state.streamScenarios,
+				state.asyncScenarios,
+				state.chatScenarios,
+				state.executions,
+				state.streamRuns,
+				state.syncInterrupts,
+				state.conversations,
+				state.conversationNames,
+				state.historyPolls,
+			]) {
+				m.clear();
+			}
+			state.studioPreStreamContentType = opts.studioPreStreamContentType ?? 'application/json';
 			state.requests.length = 0; // keep the array identity: `emulator.requests` stays valid
 		},
 		close: () => server.close(),

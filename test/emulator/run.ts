@@ -1,15 +1,15 @@
 /**
- * `POST /v1/workflow/run` (sync run) in both dialects (coze-api.md §2.1, §5, §6, §7).
+ * `POST /v1/workflow/run` (sync and async run) in both dialects (coze-api.md §2.1, §2.2, §5, §6, §7).
  *
  * Order of work, for both dialects: (auth, done by dispatch.ts) → look up the scenario of the
  * body's workflow_id → `delay` waits → transport faults (`html`, `empty`, `malformed`, `hang`,
  * `drop`) answer without validating anything (they model a proxy / the network) → request
- * validation as the real server does it → the business answer.
+ * validation as the real server does it → the business answer. With `is_async: true` the business
+ * answer comes from the workflow's AsyncScenario instead (an `unpublished` RunScenario still wins).
  *
- * `is_async` is not emulated yet (a later issue adds async runs + history polling); an async
- * request is currently answered like a sync one.
+ * The request parsing of both dialects is exported: stream.ts (stream_run) validates the same body.
  */
-import type { EmulatorState, Execution, Reply, RequestContext } from './core';
+import type { EmulatorState, FinalState, Reply, RequestContext } from './core';
 import { json } from './core';
 import {
 	cloudBadRequest,
@@ -26,9 +26,10 @@ import {
 	studioZeroDebugUrl,
 	ZERO_USAGE,
 } from './dialect';
-import { parseInt64Error, SPACE_ID, USER_ID } from './ids';
+import { rememberExecution } from './executions';
+import { parseInt64Error, SPACE_ID } from './ids';
 import { isJsonObject, jsonTypeName, toJson } from './json';
-import type { Dialect, RunScenario, Usage } from './types';
+import type { AsyncScenario, Dialect, RunScenario, Usage } from './types';
 
 export const RUN_PATH = '/v1/workflow/run';
 
@@ -45,14 +46,20 @@ export function bodyWorkflowId(body: unknown): string | undefined {
 export async function runHandler(ctx: RequestContext): Promise<Reply> {
 	const { state } = ctx;
 	const workflowId = bodyWorkflowId(ctx.recorded.body);
-	let scenario = (workflowId !== undefined ? state.runScenarios.get(workflowId) : undefined) ?? ECHO;
-	while (scenario.kind === 'delay') {
-		if (!(await ctx.sleep(scenario.ms))) return { kind: 'hang' }; // closed meanwhile: nothing to answer
-		scenario = scenario.then;
+	const resolved = await resolveRunScenario(ctx, (workflowId !== undefined ? state.runScenarios.get(workflowId) : undefined) ?? ECHO);
+	if ('reply' in resolved) return resolved.reply;
+	return state.dialect === 'cloud' ? cloudRun(ctx, resolved.s) : studioRun(ctx, resolved.s);
+}
+
+/** Waits out `delay`s and answers transport faults; otherwise hands back the business scenario. */
+export async function resolveRunScenario(ctx: RequestContext, scenario: RunScenario): Promise<{ s: RunScenario } | { reply: Reply }> {
+	let s = scenario;
+	while (s.kind === 'delay') {
+		if (!(await ctx.sleep(s.ms))) return { reply: { kind: 'hang' } }; // closed meanwhile: nothing to answer
+		s = s.then;
 	}
-	const fault = transportFault(state.dialect, scenario);
-	if (fault) return fault;
-	return state.dialect === 'cloud' ? cloudRun(ctx, scenario) : studioRun(ctx, scenario);
+	const fault = transportFault(ctx.state.dialect, s);
+	return fault ? { reply: fault } : { s };
 }
 
 function transportFault(dialect: Dialect, s: RunScenario): Reply | undefined {
@@ -79,7 +86,7 @@ function transportFault(dialect: Dialect, s: RunScenario): Reply | undefined {
 }
 
 /** What the echo scenario's `data` describes: the run request as the server understood it. */
-function echoPayload(dialect: Dialect, body: Record<string, unknown>, parameters: unknown): Record<string, unknown> {
+export function echoPayload(dialect: Dialect, body: Record<string, unknown>, parameters: unknown): Record<string, unknown> {
 	const out: Record<string, unknown> = { parameters, workflow_id: body.workflow_id };
 	const versionField = dialect === 'cloud' ? 'workflow_version' : 'version';
 	for (const k of ['bot_id', 'app_id', 'ext', versionField, 'connector_id']) {
@@ -94,21 +101,21 @@ function successData(
 	s: RunScenario,
 	body: Record<string, unknown>,
 	parameters: unknown,
-): { data: string; rawOutput: string; usage: Usage } | undefined {
+): { data: string; rawOutput: string; usage: Usage; textMode: boolean } | undefined {
 	switch (s.kind) {
 		case 'echo': {
 			const data = toJson(echoPayload(dialect, body, parameters));
-			return { data, rawOutput: data, usage: ZERO_USAGE };
+			return { data, rawOutput: data, usage: ZERO_USAGE, textMode: false };
 		}
 		case 'json': {
 			const data = toJson(s.data);
-			return { data, rawOutput: data, usage: s.usage ?? ZERO_USAGE };
+			return { data, rawOutput: data, usage: s.usage ?? ZERO_USAGE, textMode: false };
 		}
 		case 'rawData':
-			return { data: s.data, rawOutput: s.data, usage: ZERO_USAGE };
+			return { data: s.data, rawOutput: s.data, usage: ZERO_USAGE, textMode: false };
 		case 'text':
 			// Key order is Go's sorted map order: content_type, data, type_for_model (§2.1).
-			return { data: toJson({ content_type: 1, data: s.text, type_for_model: 2 }), rawOutput: s.text, usage: ZERO_USAGE };
+			return { data: toJson({ content_type: 1, data: s.text, type_for_model: 2 }), rawOutput: s.text, usage: ZERO_USAGE, textMode: true };
 		default:
 			return undefined;
 	}
@@ -118,58 +125,159 @@ function isSet(v: unknown): boolean {
 	return v !== undefined && v !== null && v !== '';
 }
 
+/** The final state an async scenario reaches and after how many `Running` polls. */
+function asyncPlan(
+	s: AsyncScenario,
+	echo: () => unknown,
+): { runningPolls: number; final: FinalState; usage: Usage; textMode: boolean } {
+	const out = (v: unknown): string => (typeof v === 'string' ? v : toJson(v));
+	switch (s.kind) {
+		case 'complete':
+			return {
+				runningPolls: s.pollsUntilDone,
+				final: { status: 'Success', output: out(s.output === undefined ? echo() : s.output), errorCode: null, errorMsg: null },
+				usage: s.usage ?? ZERO_USAGE,
+				textMode: s.textMode ?? false,
+			};
+		case 'fail':
+			return {
+				runningPolls: s.pollsUntilDone,
+				final: { status: 'Fail', output: null, errorCode: String(s.errorCode), errorMsg: s.errorMessage },
+				usage: ZERO_USAGE,
+				textMode: false,
+			};
+		case 'cancel':
+			return {
+				runningPolls: s.pollsUntilDone,
+				final: { status: 'Cancel', output: null, errorCode: '777777777', errorMsg: 'workflow cancel by user' },
+				usage: ZERO_USAGE,
+				textMode: false,
+			};
+		case 'neverFinishes':
+			return {
+				runningPolls: Number.POSITIVE_INFINITY,
+				final: { status: 'Success', output: null, errorCode: null, errorMsg: null },
+				usage: ZERO_USAGE,
+				textMode: false,
+			};
+		case 'premiumRequired': // studio (not plan-gated): the default plan
+			return asyncPlan({ kind: 'complete', pollsUntilDone: 2 }, echo);
+	}
+}
+
+function asyncScenarioOf(state: EmulatorState, workflowId: string): AsyncScenario {
+	return state.asyncScenarios.get(workflowId) ?? { kind: 'complete', pollsUntilDone: 2 };
+}
+
 // ====================================================================== cloud
 
 /** ASSUMPTION (coze-api.md §7.3: msg text UNCERTAIN) — the 4200 text for an unpublished workflow. */
 export const CLOUD_UNPUBLISHED_MSG =
 	'The requested resource does not exist or has not been published. Please publish the workflow and try again.';
 
-function cloudRun(ctx: RequestContext, s: RunScenario): Reply {
+/** §7.3, quoted from [DOC:workflow_run]. */
+export const CLOUD_PREMIUM_MSG =
+	'Workflow execution with is_async=true is a premium feature available only to Coze Professional users';
+
+export interface CloudRunRequest {
+	body: Record<string, unknown>;
+	workflowId: string;
+	parameters: Record<string, unknown>;
+}
+
+/** Validation of a run / stream_run body on cloud; a Reply is the 4000 answer. */
+export function cloudValidateRun(ctx: RequestContext): { req: CloudRunRequest } | { reply: Reply } {
 	const { logId } = ctx;
 	const body = ctx.recorded.body;
 	// Not JSON / not an object → 4000 (ASSUMPTION: HTTP 200, like every documented business error).
-	if (!isJsonObject(body)) return cloudBadRequest(logId);
+	if (!isJsonObject(body)) return { reply: cloudBadRequest(logId) };
 	const workflowId = body.workflow_id;
-	if (typeof workflowId !== 'string' || workflowId === '') return cloudBadRequest(logId);
+	if (typeof workflowId !== 'string' || workflowId === '') return { reply: cloudBadRequest(logId) };
 	// parameters must be an object. ASSUMPTION: the doc table types it "String / JSON-serialized" but
 	// its curl example and both SDKs send an object; the emulator rejects a string with 4000 so the
 	// node keeps to the object form, which works on both dialects.
 	const params = body.parameters;
-	if (params !== undefined && params !== null && !isJsonObject(params)) return cloudBadRequest(logId);
+	if (params !== undefined && params !== null && !isJsonObject(params)) return { reply: cloudBadRequest(logId) };
 	// bot_id together with app_id → 4000 [DOC:workflow_stream_run]; empty strings count as unset (ASSUMPTION).
-	if (isSet(body.bot_id) && isSet(body.app_id)) return cloudBadRequest(logId);
+	if (isSet(body.bot_id) && isSet(body.app_id)) return { reply: cloudBadRequest(logId) };
 	// `ext` values must be strings on Studio; what cloud does with non-strings is undocumented, so they
 	// are accepted here (ASSUMPTION). A Studio-only `version` field is ignored (not echoed).
-	const parameters = params ?? {};
+	return { req: { body, workflowId, parameters: params ?? {} } };
+}
 
-	const executeId = ctx.state.ids.nextExecuteId();
+function cloudRun(ctx: RequestContext, s: RunScenario): Reply {
+	const v = cloudValidateRun(ctx);
+	if ('reply' in v) return v.reply;
+	if (s.kind === 'unpublished') return cloudError(ctx.logId, 4200, CLOUD_UNPUBLISHED_MSG);
+	// ASSUMPTION: only the JSON value `true` starts an async run; other values are ignored.
+	if (v.req.body.is_async === true) return cloudAsync(ctx, v.req);
+	return cloudAnswer(ctx, s, v.req, ctx.state.ids.nextExecuteId());
+}
+
+/**
+ * The business answer of a sync run (also of /v1/workflows/resume, which continues `executeId`).
+ * Remembers the execution (history, run_mode 0) and, for `interrupt`, the resumable interrupt.
+ */
+export function cloudAnswer(ctx: RequestContext, s: RunScenario, req: CloudRunRequest, executeId: string, resumes = 0): Reply {
+	const { logId, state } = ctx;
+	const { body, workflowId, parameters } = req;
+	const botId = typeof body.bot_id === 'string' && body.bot_id !== '' ? body.bot_id : undefined;
+	const base = { executeId, workflowId, runMode: 0 as const, botId, parameters, debugUrl: cloudDebugUrl(executeId, workflowId) };
 	const ok = successData('cloud', s, body, parameters);
 	if (ok) {
+		rememberExecution(state, ctx, { ...base, status: 'Success', output: ok.rawOutput, usage: ok.usage, textMode: ok.textMode });
 		// Sync success has NO execute_id; it is only inside debug_url (§2.1).
-		return cloudOk(logId, { data: ok.data, debug_url: cloudDebugUrl(executeId, workflowId), usage: ok.usage });
+		return cloudOk(logId, { data: ok.data, debug_url: base.debugUrl, usage: ok.usage });
 	}
 	switch (s.kind) {
 		case 'error': {
+			rememberExecution(state, ctx, { ...base, status: 'Fail', errorCode: String(s.code), errorMsg: s.msg });
 			const extra = s.withDebugUrl ? { debug_url: cloudDebugUrl(executeId, workflowId, true) } : {};
 			return cloudError(logId, s.code, s.msg, extra, s.httpStatus ?? 200);
 		}
 		case 'interrupt': {
+			// ASSUMPTION: an interrupted run shows `Running` in the cloud history (no status name is documented for it).
+			rememberExecution(state, ctx, { ...base, status: 'Running' });
+			state.syncInterrupts.set(s.eventId, { executeId, workflowId, eventId: s.eventId, then: s.then, parameters, resumes, finished: false });
 			// ASSUMPTION (§2.1, added 2025-11-18, no captured example): code 0, no `data` key (empty
 			// string fields look omitted on cloud, cf. the missing execute_id), usage, debug_url and
 			// interrupt_data {event_id, type, data, required_parameters?}.
 			const interrupt: Record<string, unknown> = { event_id: s.eventId, type: s.type, data: s.data };
 			if (s.requiredParameters !== undefined) interrupt.required_parameters = s.requiredParameters;
-			return cloudOk(logId, {
-				debug_url: cloudDebugUrl(executeId, workflowId),
-				usage: ZERO_USAGE,
-				interrupt_data: interrupt,
-			});
+			return cloudOk(logId, { debug_url: base.debugUrl, usage: ZERO_USAGE, interrupt_data: interrupt });
 		}
 		case 'unpublished':
 			return cloudError(logId, 4200, CLOUD_UNPUBLISHED_MSG);
 		default:
 			return cloudError(logId, 5000, `emulator: unhandled scenario ${s.kind}`);
 	}
+}
+
+/**
+ * Async start (§2.2, §7.5): `{code:0,msg:"",execute_id,debug_url,detail}` — no `data` key (the doc
+ * example has none; cozepy's mock sends `data: null`, so clients must accept both). 6003 for the
+ * `premiumRequired` scenario (§7.3).
+ */
+function cloudAsync(ctx: RequestContext, req: CloudRunRequest): Reply {
+	const { state, logId } = ctx;
+	const s = asyncScenarioOf(state, req.workflowId);
+	if (s.kind === 'premiumRequired') return cloudError(logId, 6003, CLOUD_PREMIUM_MSG);
+	const executeId = state.ids.nextExecuteId();
+	const plan = asyncPlan(s, () => echoPayload('cloud', req.body, req.parameters));
+	const debugUrl = cloudDebugUrl(executeId, req.workflowId);
+	rememberExecution(state, ctx, {
+		executeId,
+		workflowId: req.workflowId,
+		runMode: 2,
+		botId: typeof req.body.bot_id === 'string' && req.body.bot_id !== '' ? req.body.bot_id : undefined,
+		parameters: req.parameters,
+		status: 'Running',
+		usage: plan.usage,
+		textMode: plan.textMode,
+		debugUrl,
+		pending: { runningPolls: plan.runningPolls, final: plan.final },
+	});
+	return cloudOk(logId, { execute_id: executeId, debug_url: debugUrl });
 }
 
 // ====================================================================== studio
@@ -182,79 +290,80 @@ export const STUDIO_MSG = {
 	invalidParameter:
 		'Invalid request parameters. Please check your input and ensure all required fields are correctly formatted and within allowed ranges.',
 	executeFail: (cause: string): string => `Workflow execution failure: ${cause}`,
+	operationFail: (cause: string): string => `Workflow operation failure: ${cause}`,
 } as const;
+
+/** Studio's internal error codes (errno) used here, and their Open-API mapping for the sync run (§5.2). */
+export const STUDIO_ERR = {
+	invalidParameter: 720702001,
+	notPublished: 720702011,
+	executeFail: 720701013,
+	operationFail: 777777775,
+} as const;
+const CODE_FOR_OPENAPI: Record<number, number> = { 720702001: 4000, 720702002: 4000, 720712014: 4000, 720702011: 6031, 720702078: 6039, 720702085: 6023 };
 
 /** Fields of OpenAPIRunFlowRequest bound from the JSON body and their Go types. */
 const STUDIO_STRING_FIELDS = ['workflow_id', 'bot_id', 'execute_mode', 'version', 'connector_id', 'app_id', 'project_id'];
 
+export interface StudioRunRequest {
+	bound: Record<string, unknown>;
+	workflowId: string;
+	parameters: Record<string, unknown>;
+	botId?: string;
+}
+
 /**
- * Coze Studio's handler, step by step [ST:backend/api/handler/coze/workflow_service.go OpenAPIRunFlow,
- * backend/application/workflow/workflow.go OpenAPIRun]:
+ * Parse result of a Studio run / stream_run body: `reply` = an HTTP 400 from preprocessing or
+ * binding (written before any SSE header); `fail` = an application error with its INTERNAL code
+ * (the sync run maps it with CodeForOpenAPI, stream_run sends it as is); `req` = accepted.
+ */
+export type StudioParsed = { reply: Reply } | { fail: { code: number; msg: string } } | { req: StudioRunRequest };
+
+/**
+ * Coze Studio's handlers, step by step [ST:backend/api/handler/coze/workflow_service.go OpenAPIRunFlow /
+ * OpenAPIStreamRunFlow, backend/application/workflow/workflow.go OpenAPIRun / OpenAPIStreamRun]:
  * 1. preprocessWorkflowRequestBody: body must unmarshal into a map, else HTTP 400
  *    `failed to unmarshal request body: …`; a non-string `parameters` is re-serialized to a string.
  * 2. BindAndValidate: JSON body fields bound only when Content-Type is application/json; a type
  *    mismatch (e.g. a number inside `ext`, which is map<string,string>) → HTTP 400 `{"code":400,…}`.
  *    `workflow_id` is NOT required by the binding.
- * 3. OpenAPIRun: `parameters` must be a JSON object text → else 4000 (HTTP 200); workflow_id,
- *    app_id/project_id, bot_id, connector_id go through mustParseInt64, whose panic is recovered
- *    into 720701013 "Workflow execution failure: panic error: …" (so a missing/empty workflow_id or
- *    an empty-string bot_id ends up there); unpublished → 6031; app + bot → 720701013; the version
- *    field `version` is ignored (latest published version runs).
+ * 3. Application: `parameters` must be a JSON object text → else 720702001 (4000 for the sync run);
+ *    workflow_id, app_id/project_id, bot_id, connector_id go through mustParseInt64, whose panic is
+ *    recovered into 720701013 "Workflow execution failure: panic error: …" (so a missing/empty
+ *    workflow_id or an empty-string bot_id ends up there); unpublished → 720702011 (6031);
+ *    app + bot → 720701013; the version field `version` is ignored (latest published version runs).
  */
-function studioRun(ctx: RequestContext, s: RunScenario): Reply {
-	const { state } = ctx;
-	const raw = ctx.recorded.rawBody;
-
+export function studioParseRun(ctx: RequestContext, unpublished: boolean): StudioParsed {
 	// 1. preprocess
-	let parsed: unknown;
-	try {
-		parsed = JSON.parse(raw);
-	} catch (e) {
-		return studioPlain(400, 400, `failed to unmarshal request body: ${sonicSyntaxError(raw, e)}`);
-	}
-	if (parsed !== null && !isJsonObject(parsed)) {
-		return studioPlain(
-			400,
-			400,
-			`failed to unmarshal request body: Mismatch type map[string]interface {} with value ${jsonTypeName(parsed)} "at index 0: mismatched type with value"`,
-		);
-	}
-	const body: Record<string, unknown> = { ...(parsed ?? {}) };
-	if ('parameters' in body && typeof body.parameters !== 'string') body.parameters = JSON.stringify(body.parameters ?? null);
+	const pre = studioPreprocess(ctx);
+	if ('reply' in pre) return pre;
+	const body = pre.body;
 
 	// 2. binding (ASSUMPTION: mismatch messages imitate sonic's wording; the real text also quotes the input around the error index)
+	const raw = ctx.recorded.rawBody;
 	const bound: Record<string, unknown> = isJsonContentType(ctx) ? body : {};
-	for (const f of STUDIO_STRING_FIELDS) {
-		const v = bound[f];
-		if (v !== undefined && v !== null && typeof v !== 'string') return bindMismatch(raw, f, 'string', v);
-	}
+	const bad = studioBindStrings(raw, bound, STUDIO_STRING_FIELDS) ?? studioBindExt(raw, bound);
+	if (bad) return { reply: bad };
 	if (bound.is_async !== undefined && bound.is_async !== null && typeof bound.is_async !== 'boolean') {
-		return bindMismatch(raw, 'is_async', 'bool', bound.is_async);
-	}
-	const ext = bound.ext;
-	if (ext !== undefined && ext !== null) {
-		if (!isJsonObject(ext)) return bindMismatch(raw, 'ext', 'map[string]string', ext);
-		for (const [k, v] of Object.entries(ext)) {
-			if (typeof v !== 'string') return bindMismatch(raw, `ext.${k}`, 'string', v);
-		}
+		return { reply: bindMismatch(raw, 'is_async', 'bool', bound.is_async) };
 	}
 
-	// 3. OpenAPIRun
+	// 3. application
 	let parameters: Record<string, unknown> = {};
 	if (typeof bound.parameters === 'string') {
 		let p: unknown;
 		try {
 			p = JSON.parse(bound.parameters);
 		} catch {
-			return studioRunError(4000, STUDIO_MSG.invalidParameter, studioZeroDebugUrl(state));
+			return { fail: { code: STUDIO_ERR.invalidParameter, msg: STUDIO_MSG.invalidParameter } };
 		}
-		if (p !== null && !isJsonObject(p)) return studioRunError(4000, STUDIO_MSG.invalidParameter, studioZeroDebugUrl(state));
+		if (p !== null && !isJsonObject(p)) return { fail: { code: STUDIO_ERR.invalidParameter, msg: STUDIO_MSG.invalidParameter } };
 		parameters = p ?? {};
 	}
 	const workflowId = typeof bound.workflow_id === 'string' ? bound.workflow_id : '';
-	const panic = mustParseInt64(state, workflowId);
-	if (panic) return panic;
-	if (s.kind === 'unpublished') return studioRunError(6031, STUDIO_MSG.notPublished, studioZeroDebugUrl(state));
+	const panic = mustParseInt64Cause(workflowId);
+	if (panic) return { fail: { code: STUDIO_ERR.executeFail, msg: STUDIO_MSG.executeFail(panic) } };
+	if (unpublished) return { fail: { code: STUDIO_ERR.notPublished, msg: STUDIO_MSG.notPublished } };
 
 	const str = (k: string): string | undefined => (typeof bound[k] === 'string' ? (bound[k] as string) : undefined);
 	const appId = str('app_id') ?? str('project_id');
@@ -262,24 +371,43 @@ function studioRun(ctx: RequestContext, s: RunScenario): Reply {
 	const connectorId = str('connector_id');
 	for (const v of [appId, botId, connectorId]) {
 		if (v !== undefined) {
-			const p = mustParseInt64(state, v);
-			if (p) return p;
+			const p = mustParseInt64Cause(v);
+			if (p) return { fail: { code: STUDIO_ERR.executeFail, msg: STUDIO_MSG.executeFail(p) } };
 		}
 	}
 	if (appId !== undefined && botId !== undefined) {
-		return studioRunError(
-			720701013,
-			STUDIO_MSG.executeFail('project_id and bot_id cannot be set at the same time'),
-			studioZeroDebugUrl(state),
-		);
+		return { fail: { code: STUDIO_ERR.executeFail, msg: STUDIO_MSG.executeFail('project_id and bot_id cannot be set at the same time') } };
 	}
+	return { req: { bound, workflowId, parameters, botId } };
+}
+
+function studioRun(ctx: RequestContext, s: RunScenario): Reply {
+	const { state } = ctx;
+	const parsed = studioParseRun(ctx, s.kind === 'unpublished');
+	if ('reply' in parsed) return parsed.reply;
+	if ('fail' in parsed) return studioRunError(CODE_FOR_OPENAPI[parsed.fail.code] ?? parsed.fail.code, parsed.fail.msg, studioZeroDebugUrl(state));
+	const { bound, workflowId, parameters, botId } = parsed.req;
 
 	const executeId = state.ids.nextExecuteId();
 	const debugUrl = studioDebugUrl(state, workflowId, SPACE_ID, executeId);
+	const base = { executeId, workflowId, botId, parameters, debugUrl };
+	if (bound.is_async === true) {
+		// Async (§2.2): data null, execute_id set; never plan-gated on Studio.
+		const plan = asyncPlan(asyncScenarioOf(state, workflowId), () => echoPayload('studio', bound, parameters));
+		rememberExecution(state, ctx, {
+			...base,
+			runMode: 2,
+			status: 'Running',
+			usage: plan.usage,
+			textMode: plan.textMode,
+			pending: { runningPolls: plan.runningPolls, final: plan.final },
+		});
+		return json(200, studioRunBody({ code: 0, msg: null, data: null, token: null, cost: null, debug_url: debugUrl, execute_id: executeId }));
+	}
 	const ok = successData('studio', s, bound, parameters);
 	if (ok) {
 		const token = ok.usage.input_count + ok.usage.output_count;
-		remember(state, ctx, { executeId, workflowId, botId, parameters, output: ok.rawOutput, token, debugUrl, status: 'Success' });
+		rememberExecution(state, ctx, { ...base, runMode: 0, status: 'Success', output: ok.rawOutput, usage: ok.usage, textMode: ok.textMode });
 		return json(
 			200,
 			studioRunBody({ code: 0, msg: null, data: ok.data, token, cost: '0.00000', debug_url: debugUrl, execute_id: executeId }),
@@ -287,18 +415,7 @@ function studioRun(ctx: RequestContext, s: RunScenario): Reply {
 	}
 	switch (s.kind) {
 		case 'error':
-			remember(state, ctx, {
-				executeId,
-				workflowId,
-				botId,
-				parameters,
-				output: null,
-				token: 0,
-				debugUrl,
-				status: 'Fail',
-				errorCode: String(s.code),
-				errorMsg: s.msg,
-			});
+			rememberExecution(state, ctx, { ...base, runMode: 0, status: 'Fail', errorCode: String(s.code), errorMsg: s.msg });
 			return studioRunError(s.code, s.msg, s.withDebugUrl ? debugUrl : studioZeroDebugUrl(state), s.httpStatus ?? 200);
 		case 'interrupt':
 			// vo.NewError(ErrInterruptNotSupported) carries no execution ids → zero-id debug_url.
@@ -308,18 +425,63 @@ function studioRun(ctx: RequestContext, s: RunScenario): Reply {
 	}
 }
 
-function isJsonContentType(ctx: RequestContext): boolean {
+// ---------------------------------------------------------------- Studio request helpers (also stream / chat)
+
+/** preprocessWorkflowRequestBody: the body as a map with `parameters` re-serialized to a string; else HTTP 400. */
+export function studioPreprocess(ctx: RequestContext): { body: Record<string, unknown> } | { reply: Reply } {
+	const raw = ctx.recorded.rawBody;
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(raw);
+	} catch (e) {
+		return { reply: studioPlain(400, 400, `failed to unmarshal request body: ${sonicSyntaxError(raw, e)}`) };
+	}
+	if (parsed !== null && !isJsonObject(parsed)) {
+		return {
+			reply: studioPlain(
+				400,
+				400,
+				`failed to unmarshal request body: Mismatch type map[string]interface {} with value ${jsonTypeName(parsed)} "at index 0: mismatched type with value"`,
+			),
+		};
+	}
+	const body: Record<string, unknown> = { ...(parsed ?? {}) };
+	if ('parameters' in body && typeof body.parameters !== 'string') body.parameters = JSON.stringify(body.parameters ?? null);
+	return { body };
+}
+
+/** Binding of Go `string` / `*string` fields: null or absent is fine, any other non-string → HTTP 400. */
+export function studioBindStrings(raw: string, bound: Record<string, unknown>, fields: string[]): Reply | undefined {
+	for (const f of fields) {
+		const v = bound[f];
+		if (v !== undefined && v !== null && typeof v !== 'string') return bindMismatch(raw, f, 'string', v);
+	}
+	return undefined;
+}
+
+/** Binding of `ext` (map<string,string>). */
+export function studioBindExt(raw: string, bound: Record<string, unknown>): Reply | undefined {
+	const ext = bound.ext;
+	if (ext === undefined || ext === null) return undefined;
+	if (!isJsonObject(ext)) return bindMismatch(raw, 'ext', 'map[string]string', ext);
+	for (const [k, v] of Object.entries(ext)) {
+		if (typeof v !== 'string') return bindMismatch(raw, `ext.${k}`, 'string', v);
+	}
+	return undefined;
+}
+
+export function isJsonContentType(ctx: RequestContext): boolean {
 	const ct = ctx.req.headers['content-type'] ?? '';
 	return ct.split(';')[0].trim().toLowerCase() === 'application/json';
 }
 
-function mustParseInt64(state: EmulatorState, s: string): Reply | undefined {
+/** The cause text of the panic mustParseInt64(s) raises, or undefined when s is a valid int64. */
+export function mustParseInt64Cause(s: string): string | undefined {
 	const why = parseInt64Error(s);
-	if (!why) return undefined;
-	return studioRunError(720701013, STUDIO_MSG.executeFail(goPanicMessage(parseIntError(s, why))), studioZeroDebugUrl(state));
+	return why ? goPanicMessage(parseIntError(s, why)) : undefined;
 }
 
-function bindMismatch(raw: string, field: string, goType: string, value: unknown): Reply {
+export function bindMismatch(raw: string, field: string, goType: string, value: unknown): Reply {
 	const key = field.split('.').pop() ?? field;
 	const at = Math.max(0, raw.indexOf(`"${key}"`));
 	return studioPlain(
@@ -330,46 +492,8 @@ function bindMismatch(raw: string, field: string, goType: string, value: unknown
 }
 
 /** ASSUMPTION: wording imitates sonic's syntax errors (`Syntax error at index N: …`); the real text adds a snippet. */
-function sonicSyntaxError(raw: string, e: unknown): string {
+export function sonicSyntaxError(raw: string, e: unknown): string {
 	if (raw.trim() === '') return 'Syntax error at index 0: eof';
 	const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
 	return `Syntax error at index ${m ? m[1] : '0'}: invalid char`;
-}
-
-function remember(
-	state: EmulatorState,
-	ctx: RequestContext,
-	r: {
-		executeId: string;
-		workflowId: string;
-		botId?: string;
-		parameters: Record<string, unknown>;
-		output: string | null;
-		token: number;
-		debugUrl: string;
-		status: string;
-		errorCode?: string;
-		errorMsg?: string;
-	},
-): void {
-	const now = Math.floor(Date.now() / 1000);
-	const e: Execution = {
-		executeId: r.executeId,
-		workflowId: r.workflowId,
-		status: r.status,
-		runMode: 0,
-		botId: r.botId,
-		connectorId: '1024',
-		connectorUid: USER_ID,
-		logId: ctx.logId,
-		input: toJson(r.parameters),
-		output: r.output,
-		token: r.token,
-		errorCode: r.errorCode ?? null,
-		errorMsg: r.errorMsg ?? null,
-		createTime: now,
-		updateTime: now,
-		debugUrl: r.debugUrl,
-	};
-	state.executions.set(e.executeId, e);
 }

@@ -203,6 +203,8 @@ export interface CozeRunInput {
 	credentials: CozeCredentials;
 	continueOnFail?: boolean;
 	nodeType?: string;
+	/** Cancels the execution this long after it started, as n8n's Stop button does. */
+	cancelAfterMs?: number;
 }
 
 export interface CozeRunOutcome {
@@ -270,7 +272,9 @@ export async function runCozeNode(input: CozeRunInput): Promise<CozeRunOutcome> 
 		hooks.addHandler('workflowExecuteAfter', (run: IRun) => resolve(run));
 	});
 	(additionalData as { hooks?: ExecutionLifecycleHooks }).hooks = hooks;
-	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	if (input.cancelAfterMs !== undefined) setTimeout(() => execution.cancel(), input.cancelAfterMs);
+	await execution;
 	const run = await finished;
 
 	const taskData = run.data.resultData.runData[COZE_NODE_NAME]?.[0];

@@ -114,6 +114,8 @@ export interface CozeStream {
 
 type StopReason = 'idle' | 'overall' | 'cancelled';
 
+const STOPPED = Symbol('stopped');
+
 /**
  * A request answered with server-sent events. The events are read as they arrive; the stream
  * is aborted when n8n cancels the execution, after `idleTimeoutMs` of silence, or after
@@ -127,9 +129,16 @@ export async function cozeStreamRequest(
 	const node = this.getNode();
 	const controller = new AbortController();
 	let stopReason: StopReason | undefined;
+	const open: { body?: { destroy?: (error?: Error) => void } } = {};
+	// Once the answer has started, neither the abort signal nor destroying the body reliably
+	// ends a read that waits on a silent socket, so every read also races this.
+	let announceStop: (value: typeof STOPPED) => void = () => undefined;
+	const stopped = new Promise<typeof STOPPED>((resolve) => (announceStop = resolve));
 	const stop = (reason: StopReason) => {
 		stopReason ??= reason;
 		controller.abort();
+		announceStop(STOPPED);
+		open.body?.destroy?.(new Error(`stream stopped: ${reason}`));
 	};
 	const cancelSignal = this.getExecutionCancelSignal();
 	if (cancelSignal?.aborted) stop('cancelled');
@@ -174,7 +183,9 @@ export async function cozeStreamRequest(
 		return fail(error);
 	}
 
-	const body = response.body as AsyncIterable<Uint8Array | string> & { destroy?: () => void };
+	const body = response.body as AsyncIterable<Uint8Array | string> & { destroy?: (error?: Error) => void };
+	open.body = body;
+	if (stopReason) body.destroy?.(new Error(`stream stopped: ${stopReason}`));
 	const contentType = headerValue(response.headers, 'content-type') ?? '';
 	const isStream = contentType.includes('text/event-stream');
 	if (!isStream || response.statusCode < 200 || response.statusCode >= 300) {
@@ -194,9 +205,13 @@ export async function cozeStreamRequest(
 
 	const logid = headerValue(response.headers, 'x-tt-logid') ?? headerValue(response.headers, 'x-log-id');
 	async function* chunks(): AsyncGenerator<Uint8Array | string> {
-		for await (const chunk of body) {
+		const iterator = body[Symbol.asyncIterator]();
+		for (;;) {
+			const next = await Promise.race([iterator.next(), stopped]);
+			if (next === STOPPED) throw new Error(`stream stopped: ${stopReason}`);
+			if (next.done) return;
 			lastActivity = Date.now();
-			yield chunk;
+			yield next.value;
 		}
 	}
 	async function* events(): AsyncGenerator<SseEvent> {

@@ -220,7 +220,11 @@ describe.each<Dialect>(['cloud', 'studio'])('%s dialect', (dialect) => {
 		it('reports a question as requires_action, and continues the conversation with the reply', async () => {
 			emulators[dialect].setChatScenario(WF, { kind: 'question', question: 'Which city?', then: 'Sunny in {{answer}}' });
 			const first = await run(dialect, chat('Weather?'));
-			expect(first.output[0].json).toMatchObject({ status: 'requires_action', answer: 'Which city?' });
+			expect(first.output[0].json).toMatchObject({
+				status: 'requires_action',
+				answer: 'Which city?',
+				interrupt: { question: 'Which city?', paused_in: 'chat' },
+			});
 			const conversationId = first.output[0].json.conversation_id as string;
 			const second = await run(dialect, chat('Hangzhou', { conversationId }));
 			expect(second.output[0].json).toMatchObject({ status: 'completed', answer: 'Sunny in Hangzhou', conversation_id: conversationId });
@@ -233,6 +237,16 @@ describe.each<Dialect>(['cloud', 'studio'])('%s dialect', (dialect) => {
 			expect(outcome.error?.message).toContain('Coze code 4011');
 			expect(outcome.error?.description).toContain('insufficient balance');
 		});
+	});
+});
+
+describe('long streams', () => {
+	it('follows a stream of 20 000 messages and keeps only the result', async () => {
+		emulators.cloud.setStreamScenario(WF, { kind: 'many', count: 20_000, chunking: { every: 65_536 } });
+		const outcome = await run('cloud', runWith('stream'));
+		expect(outcome.status).toBe('success');
+		expect(outcome.output[0].json.data).toEqual({ count: 20_000 });
+		expect(outcome.output[0].json.messages).toBeUndefined();
 	});
 });
 

@@ -37,7 +37,10 @@ export interface CredentialJson {
 export async function runtimeEnv(line: N8nLine): Promise<NodeJS.ProcessEnv> {
 	const script = join(REPO_DIR, 'scripts', 'n8n-runtime.sh');
 	const result = await timed(`n8n ${line}.x runtime (installed once into the cache, then reused)`, () =>
-		runOrThrow('bash', ['-c', `set -euo pipefail; eval "$(bash '${script}' env ${line})"; env -0`], { echo: true }),
+		// Two statements: a failure inside `eval "$(…)"` would escape `set -e`.
+		runOrThrow('bash', ['-c', `set -euo pipefail; RT_ENV=$(bash '${script}' env ${line}); eval "$RT_ENV"; env -0`], {
+			echo: true,
+		}),
 	);
 	const env: NodeJS.ProcessEnv = {};
 	for (const entry of result.stdout.split('\0')) {

@@ -170,6 +170,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	try {
 		const chat = await foldChatStream(stream.events);
 		const result: IDataObject = { ...chat };
+		if (chat.status === 'requires_action') {
+			// Shaped like a paused run's interrupt, so flows handle both the same way; the reply
+			// goes back with another Chat in this conversation.
+			result.interrupt = {
+				question: chat.answer,
+				required_action: chat.required_action ?? {},
+				conversation_id: chat.conversation_id ?? '',
+				paused_in: 'chat',
+			};
+		}
 		if (stream.logid) result.logid = stream.logid;
 		return result;
 	} catch (error) {

@@ -2,10 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { foldChatStream } from '../helpers/chatStream';
-import { asNodeError, cozeApiError } from '../helpers/errors';
 import { inputsFromJson } from '../helpers/inputs';
-import { workflowIdFromLocator } from '../helpers/workflowId';
-import { WorkflowStreamEndedEarly, WorkflowStreamFailure } from '../helpers/workflowStream';
+import { readWorkflowId } from '../helpers/workflowId';
+import { streamFailure } from '../helpers/streamRun';
 import { cozeStreamRequest, getCozeConnection } from '../transport';
 import { IDLE_TIMEOUT_SECONDS, LONG_TIMEOUT_SECONDS, timeoutOption, workflowLocator } from './common.descriptions';
 import { seconds, textOption } from './run.operation';
@@ -127,7 +126,7 @@ interface ChatOptions {
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const node = this.getNode();
-	const workflowId = workflowIdFromLocator(node, this.getNodeParameter('workflowId', itemIndex), itemIndex);
+	const workflowId = readWorkflowId.call(this, itemIndex);
 	const message = String(this.getNodeParameter('message', itemIndex, '') ?? '');
 	if (message.trim() === '') {
 		throw new NodeOperationError(node, 'The message is empty', {
@@ -183,15 +182,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		if (stream.logid) result.logid = stream.logid;
 		return result;
 	} catch (error) {
-		if (error instanceof WorkflowStreamFailure) {
-			throw cozeApiError(node, { ...error.failure, logid: stream.logid }, itemIndex);
-		}
-		if (error instanceof WorkflowStreamEndedEarly) {
-			throw cozeApiError(node, { logid: stream.logid }, itemIndex, {
-				summary: 'The chat stream from Coze ended before the answer was complete',
-				hint: 'The connection closed without a final event. The message was not resent automatically; check the conversation in Coze.',
-			});
-		}
-		throw asNodeError(node, error, itemIndex);
+		throw streamFailure(node, error, stream.logid, itemIndex, {
+			summary: 'The chat stream from Coze ended before the answer was complete',
+			hint: 'The connection closed without a final event. The message was not resent automatically; check the conversation in Coze.',
+		});
 	}
 }

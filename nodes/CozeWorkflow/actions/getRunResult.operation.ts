@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { fetchRunRecord } from '../helpers/polling';
-import { workflowIdFromLocator } from '../helpers/workflowId';
+import { readWorkflowId } from '../helpers/workflowId';
 import { getCozeConnection } from '../transport';
 import { executeIdField, SYNC_TIMEOUT_SECONDS, timeoutOption, unwrapTextOption, workflowLocator } from './common.descriptions';
 import { seconds, textOption } from './run.operation';
@@ -28,7 +28,7 @@ export const description = updateDisplayOptions({ show: { operation: ['getRunRes
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const node = this.getNode();
-	const workflowId = workflowIdFromLocator(node, this.getNodeParameter('workflowId', itemIndex), itemIndex);
+	const workflowId = readWorkflowId.call(this, itemIndex);
 	const executeId = textOption(this.getNodeParameter('executeId', itemIndex, ''));
 	if (!executeId || !/^\d+$/.test(executeId)) {
 		throw new NodeOperationError(node, `"${executeId ?? ''}" is not a Coze execute ID`, {

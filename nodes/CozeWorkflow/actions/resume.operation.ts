@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { runWorkflowStream } from '../helpers/streamRun';
-import { workflowIdFromLocator } from '../helpers/workflowId';
+import { readWorkflowId } from '../helpers/workflowId';
 import { cozeApiRequest, getCozeConnection } from '../transport';
 import {
 	IDLE_TIMEOUT_SECONDS,
@@ -87,7 +87,7 @@ interface ResumeOptions {
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const node = this.getNode();
-	const workflowId = workflowIdFromLocator(node, this.getNodeParameter('workflowId', itemIndex), itemIndex);
+	const workflowId = readWorkflowId.call(this, itemIndex);
 	const eventId = textOption(this.getNodeParameter('eventId', itemIndex, ''));
 	if (!eventId) {
 		throw new NodeOperationError(node, 'No event ID is set', {

@@ -6,7 +6,7 @@ import { inputsFromJson, inputsFromPairs } from '../helpers/inputs';
 import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom } from '../helpers/output';
 import { pollRunUntilDone } from '../helpers/polling';
 import { runWorkflowStream } from '../helpers/streamRun';
-import { workflowIdFromLocator } from '../helpers/workflowId';
+import { readWorkflowId } from '../helpers/workflowId';
 import type { CozeConnection } from '../transport';
 import { cozeApiRequest, getCozeConnection } from '../transport';
 import {
@@ -178,8 +178,7 @@ interface RunOptions {
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const node = this.getNode();
-	const workflowId = workflowIdFromLocator(node, this.getNodeParameter('workflowId', itemIndex), itemIndex);
+	const workflowId = readWorkflowId.call(this, itemIndex);
 	const mode = this.getNodeParameter('mode', itemIndex, 'sync') as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as RunOptions;
 	const body = runBody.call(this, workflowId, options, itemIndex);

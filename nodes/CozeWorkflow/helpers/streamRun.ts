@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { CozeConnection } from '../transport';
 import { cozeStreamRequest } from '../transport';
@@ -35,16 +35,10 @@ export async function runWorkflowStream(
 	try {
 		folded = await foldWorkflowStream(stream.events, { includeMessages: options.includeMessages });
 	} catch (error) {
-		if (error instanceof WorkflowStreamFailure) {
-			throw cozeApiError(node, { ...error.failure, logid: stream.logid }, options.itemIndex);
-		}
-		if (error instanceof WorkflowStreamEndedEarly) {
-			throw cozeApiError(node, { logid: stream.logid }, options.itemIndex, {
-				summary: 'The stream from Coze ended before the workflow finished',
-				hint: 'The connection closed without a final event. The run was not resent automatically because it may have started; check its run history in Coze before running it again.',
-			});
-		}
-		throw asNodeError(node, error, options.itemIndex);
+		throw streamFailure(node, error, stream.logid, options.itemIndex, {
+			summary: 'The stream from Coze ended before the workflow finished',
+			hint: 'The connection closed without a final event. The run was not resent automatically because it may have started; check its run history in Coze before running it again.',
+		});
 	}
 	const result: IDataObject = {
 		data: decodeWorkflowData(folded.output, options.unwrapText) as IDataObject[string],
@@ -57,4 +51,17 @@ export async function runWorkflowStream(
 	if (folded.interrupt) result.interrupt = folded.interrupt;
 	if (folded.messages) result.messages = folded.messages;
 	return result;
+}
+
+/** A failure met while following a stream, as an n8n error: Coze's own error, an early end, or a broken connection. */
+export function streamFailure(
+	node: INode,
+	error: unknown,
+	logid: string | undefined,
+	itemIndex: number,
+	endedEarly: { summary: string; hint: string },
+): NodeApiError | NodeOperationError {
+	if (error instanceof WorkflowStreamFailure) return cozeApiError(node, { ...error.failure, logid }, itemIndex);
+	if (error instanceof WorkflowStreamEndedEarly) return cozeApiError(node, { logid }, itemIndex, endedEarly);
+	return asNodeError(node, error, itemIndex);
 }

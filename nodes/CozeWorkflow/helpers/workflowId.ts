@@ -1,4 +1,4 @@
-import type { INode } from 'n8n-workflow';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /** Coze editor URLs carry the id as ?workflow_id=…; app (project) editors put it in the path. */
@@ -50,4 +50,9 @@ export function workflowIdFromLocator(node: INode, locator: unknown, itemIndex: 
 		});
 	}
 	return text;
+}
+
+/** The Workflow parameter of the item, as a workflow ID string. */
+export function readWorkflowId(this: IExecuteFunctions, itemIndex: number): string {
+	return workflowIdFromLocator(this.getNode(), this.getNodeParameter('workflowId', itemIndex), itemIndex);
 }

@@ -6,6 +6,9 @@ import * as chat from './actions/chat.operation';
 import * as getRunResult from './actions/getRunResult.operation';
 import * as resume from './actions/resume.operation';
 import * as run from './actions/run.operation';
+import { searchWorkflows } from './methods/listSearch';
+import { getWorkspaces } from './methods/loadOptions';
+import { getWorkflowInputs } from './methods/resourceMapping';
 
 export class CozeWorkflow implements INodeType {
 	description: INodeTypeDescription = {
@@ -69,6 +72,12 @@ export class CozeWorkflow implements INodeType {
 			...resume.description,
 			...chat.description,
 		],
+	};
+
+	methods = {
+		listSearch: { searchWorkflows },
+		loadOptions: { getWorkspaces },
+		resourceMapping: { getWorkflowInputs },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

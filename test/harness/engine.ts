@@ -11,7 +11,14 @@ import { inspect } from 'node:util';
 
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { ExecuteContext, ExecutionLifecycleHooks, PackageDirectoryLoader, RoutingNode, WorkflowExecute } from 'n8n-core';
+import {
+	ExecuteContext,
+	ExecutionLifecycleHooks,
+	LoadOptionsContext,
+	PackageDirectoryLoader,
+	RoutingNode,
+	WorkflowExecute,
+} from 'n8n-core';
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import type {
 	ICredentialDataDecryptedObject,
@@ -199,6 +206,8 @@ function additionalDataFor(
 
 export interface CozeRunInput {
 	items: IDataObject[];
+	/** Items with binary data; used instead of `items` when given. */
+	inputItems?: INodeExecutionData[];
 	parameters: INodeParameters;
 	credentials: CozeCredentials;
 	continueOnFail?: boolean;
@@ -259,7 +268,7 @@ export async function runCozeNode(input: CozeRunInput): Promise<CozeRunOutcome> 
 			nodeExecutionStack: [
 				{
 					node: startNode,
-					data: { main: [input.items.map((json) => ({ json }))] },
+					data: { main: [input.inputItems ?? input.items.map((json) => ({ json }))] },
 					source: null,
 				},
 			],
@@ -382,4 +391,34 @@ function safeStringify(value: unknown): string {
 	} catch {
 		return inspect(value, { depth: 6 });
 	}
+}
+
+/**
+ * Calls one of the node's `methods` (listSearch, loadOptions, resourceMapping) the way the n8n
+ * editor does: through n8n-core's LoadOptionsContext for a node with the given parameters.
+ */
+export async function callNodeMethod<T>(
+	kind: 'listSearch' | 'loadOptions' | 'resourceMapping',
+	method: string,
+	parameters: INodeParameters,
+	credentials: CozeCredentials,
+	args: unknown[] = [],
+): Promise<T> {
+	const pkg = await loadPackage();
+	const node: INode = {
+		id: 'coze',
+		name: 'Coze Workflow',
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Coze' } },
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: pkg.nodeTypes });
+	const additionalData = additionalDataFor(credentials, pkg.credentialTypes);
+	(additionalData as { currentNodeParameters?: INodeParameters }).currentNodeParameters = parameters;
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.workflowId');
+	const nodeType = pkg.nodeTypes.getByNameAndVersion(NODE_TYPE, 1) as INodeType;
+	const methods = (nodeType.methods as Record<string, Record<string, (...a: unknown[]) => Promise<T>>>)[kind];
+	return await methods[method].call(context, ...args);
 }

@@ -6,10 +6,11 @@ import { inputsFromJson } from '../helpers/inputs';
 import { readWorkflowId } from '../helpers/workflowId';
 import { streamFailure } from '../helpers/streamRun';
 import { cozeStreamRequest, getCozeConnection } from '../transport';
-import { IDLE_TIMEOUT_SECONDS, LONG_TIMEOUT_SECONDS, timeoutOption, workflowLocator } from './common.descriptions';
+import { IDLE_TIMEOUT_SECONDS, LONG_TIMEOUT_SECONDS, timeoutOption, workflowLocator, workspaceField } from './common.descriptions';
 import { seconds, textOption } from './run.operation';
 
 const properties: INodeProperties[] = [
+	workspaceField,
 	{ ...workflowLocator, description: 'The published chatflow to talk to' },
 	{
 		displayName: 'Message',

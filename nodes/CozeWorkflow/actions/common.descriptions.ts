@@ -2,14 +2,31 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { WORKFLOW_ID_REGEX, WORKFLOW_URL_REGEX } from '../helpers/workflowId';
 
+export const workspaceField: INodeProperties = {
+	displayName: 'Workspace Name or ID',
+	name: 'workspaceId',
+	type: 'options',
+	typeOptions: { loadOptionsMethod: 'getWorkspaces' },
+	default: '',
+	description:
+		'Narrows the Workflow list to one workspace; not needed when the workflow is given by ID or URL. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+};
+
 export const workflowLocator: INodeProperties = {
 	displayName: 'Workflow',
 	name: 'workflowId',
 	type: 'resourceLocator',
-	default: { mode: 'id', value: '' },
+	default: { mode: 'list', value: '' },
 	required: true,
 	description: 'The published Coze workflow to run',
 	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a workflow…',
+			typeOptions: { searchListMethod: 'searchWorkflows', searchable: true },
+		},
 		{
 			displayName: 'By ID',
 			name: 'id',
@@ -59,6 +76,12 @@ export const workflowInputs: INodeProperties[] = [
 				value: 'json',
 				description: 'An object whose keys are the inputs of the Start node',
 			},
+			{
+				name: 'Map Each Input',
+				value: 'schema',
+				description:
+					"One field per input of the workflow's Start node, with its type and whether it is required (Coze cloud)",
+			},
 		],
 		default: 'keyValue',
 		description: "How to give the values of the workflow's Start node inputs",
@@ -96,6 +119,28 @@ export const workflowInputs: INodeProperties[] = [
 				],
 			},
 		],
+	},
+	{
+		displayName: 'Inputs',
+		name: 'inputsSchema',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		displayOptions: { show: { inputMode: ['schema'] } },
+		typeOptions: {
+			loadOptionsDependsOn: ['workflowId.value'],
+			resourceMapper: {
+				resourceMapperMethod: 'getWorkflowInputs',
+				mode: 'add',
+				fieldWords: { singular: 'input', plural: 'inputs' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+			},
+		},
+		description:
+			'For a file input, enter the name of the binary property that holds the file (e.g. data), or a URL of the file',
 	},
 	{
 		displayName: 'Inputs (JSON)',
@@ -160,4 +205,46 @@ export const executeIdField: INodeProperties = {
 	required: true,
 	placeholder: 'e.g. 7431040978805850000',
 	description: 'The ID of the run, from the execute_id field of an earlier Run',
+};
+
+export const fileInputsOption: INodeProperties = {
+	displayName: 'File Inputs',
+	name: 'fileInputs',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true },
+	default: {},
+	placeholder: 'Add File Input',
+	description:
+		'Workflow inputs that take files from the binary data of the item: each file is uploaded to Coze and the input receives it',
+	options: [
+		{
+			displayName: 'File Input',
+			name: 'file',
+			values: [
+				{
+					displayName: 'Input Name',
+					name: 'name',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. image',
+					description: 'Name of the file input in the Start node',
+				},
+				{
+					displayName: 'Binary Property',
+					name: 'binaryProperty',
+					type: 'string',
+					default: 'data',
+					placeholder: 'e.g. data, or data, photo2 for several files',
+					description: 'Binary property of the item that holds the file; several, separated by commas, for an array input',
+				},
+				{
+					displayName: 'Send as Array',
+					name: 'asArray',
+					type: 'boolean',
+					default: false,
+					description: 'Whether the input is an array of files (a single file is then sent as a one-element array)',
+				},
+			],
+		},
+	],
 };

@@ -4,10 +4,11 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { fetchRunRecord } from '../helpers/polling';
 import { readWorkflowId } from '../helpers/workflowId';
 import { getCozeConnection } from '../transport';
-import { executeIdField, SYNC_TIMEOUT_SECONDS, timeoutOption, unwrapTextOption, workflowLocator } from './common.descriptions';
+import { executeIdField, SYNC_TIMEOUT_SECONDS, timeoutOption, unwrapTextOption, workflowLocator, workspaceField } from './common.descriptions';
 import { seconds, textOption } from './run.operation';
 
 const properties: INodeProperties[] = [
+	workspaceField,
 	{ ...workflowLocator, description: 'The workflow the run belongs to' },
 	executeIdField,
 	{

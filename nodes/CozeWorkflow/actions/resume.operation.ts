@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { uploadBinaryForInput } from '../helpers/files';
 import { runWorkflowStream } from '../helpers/streamRun';
 import { readWorkflowId } from '../helpers/workflowId';
 import { cozeApiRequest, getCozeConnection } from '../transport';
@@ -12,10 +13,12 @@ import {
 	timeoutOption,
 	unwrapTextOption,
 	workflowLocator,
+	workspaceField,
 } from './common.descriptions';
 import { runResult, seconds, textOption } from './run.operation';
 
 const properties: INodeProperties[] = [
+	workspaceField,
 	{ ...workflowLocator, description: 'The workflow whose run paused' },
 	{
 		displayName: 'Event ID',
@@ -37,7 +40,6 @@ const properties: INodeProperties[] = [
 		name: 'resumeData',
 		type: 'string',
 		default: '',
-		required: true,
 		typeOptions: { rows: 2 },
 		placeholder: 'e.g. Hangzhou, tomorrow',
 		description:
@@ -69,6 +71,15 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			{
+				displayName: 'Answer With File',
+				name: 'answerBinaryProperty',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. data',
+				description:
+					'Binary property of the item that holds a file to answer with (for a node that asks for a file); it is uploaded and replaces Answer',
+			},
 			...streamOptions,
 			timeoutOption(LONG_TIMEOUT_SECONDS, 'Seconds to wait for the rest of the run'),
 			unwrapTextOption,
@@ -79,6 +90,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['resume'] } }, properties);
 
 interface ResumeOptions {
+	answerBinaryProperty?: string;
 	idleTimeout?: number;
 	includeMessages?: boolean;
 	timeout?: number;
@@ -102,17 +114,26 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Map the type of the interrupt field, e.g. 2 for a question node.',
 		});
 	}
-	const resumeData = this.getNodeParameter('resumeData', itemIndex, '');
+	const pausedIn = this.getNodeParameter('pausedIn', itemIndex, 'stream') as string;
+	const options = this.getNodeParameter('options', itemIndex, {}) as ResumeOptions;
+	const unwrapText = options.unwrapText ?? true;
+	const connection = await getCozeConnection.call(this, itemIndex);
+	const fileProperty = textOption(options.answerBinaryProperty);
+	const resumeData = fileProperty
+		? await uploadBinaryForInput.call(this, connection, fileProperty, 'Answer', itemIndex)
+		: this.getNodeParameter('resumeData', itemIndex, '');
+	if (resumeData === '' || resumeData === undefined || resumeData === null) {
+		throw new NodeOperationError(node, 'No answer is set', {
+			itemIndex,
+			description: 'Enter the answer to the question, or name a binary property under Answer With File.',
+		});
+	}
 	const body: IDataObject = {
 		workflow_id: workflowId,
 		event_id: eventId,
 		interrupt_type: interruptType,
 		resume_data: typeof resumeData === 'string' ? resumeData : JSON.stringify(resumeData),
 	};
-	const pausedIn = this.getNodeParameter('pausedIn', itemIndex, 'stream') as string;
-	const options = this.getNodeParameter('options', itemIndex, {}) as ResumeOptions;
-	const unwrapText = options.unwrapText ?? true;
-	const connection = await getCozeConnection.call(this, itemIndex);
 
 	if (pausedIn === 'sync') {
 		if (connection.region === 'studio') {

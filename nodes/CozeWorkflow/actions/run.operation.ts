@@ -1,15 +1,20 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import type { InputSpec } from '../helpers/catalog';
+import { workflowInputSpecs } from '../helpers/catalog';
+import { fileInputValue } from '../helpers/files';
 import type { NameValuePair } from '../helpers/inputs';
 import { inputsFromJson, inputsFromPairs } from '../helpers/inputs';
 import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom } from '../helpers/output';
 import { pollRunUntilDone } from '../helpers/polling';
+import { checkInputsAgainstSpecs, isFileArraySpec, isFileSpec } from '../helpers/schema';
 import { runWorkflowStream } from '../helpers/streamRun';
 import { readWorkflowId } from '../helpers/workflowId';
 import type { CozeConnection } from '../transport';
 import { cozeApiRequest, getCozeConnection } from '../transport';
 import {
+	fileInputsOption,
 	IDLE_TIMEOUT_SECONDS,
 	LONG_TIMEOUT_SECONDS,
 	streamOptions,
@@ -18,6 +23,7 @@ import {
 	unwrapTextOption,
 	workflowInputs,
 	workflowLocator,
+	workspaceField,
 } from './common.descriptions';
 
 const DEFAULT_POLL_INTERVAL_SECONDS = 2;
@@ -25,6 +31,7 @@ const DEFAULT_POLL_INTERVAL_SECONDS = 2;
 const onlyFor = (...modes: string[]) => ({ show: { '/mode': modes } });
 
 const properties: INodeProperties[] = [
+	workspaceField,
 	workflowLocator,
 	{
 		displayName: 'Mode',
@@ -114,6 +121,7 @@ const properties: INodeProperties[] = [
 					},
 				],
 			},
+			fileInputsOption,
 			...streamOptions.map((option) => ({ ...option, displayOptions: onlyFor('stream') })),
 			{
 				displayName: 'Max Wait',
@@ -164,6 +172,7 @@ export const description = updateDisplayOptions({ show: { operation: ['run'] } }
 
 interface RunOptions {
 	appId?: string;
+	fileInputs?: { file?: FileInputRow[] };
 	botId?: string;
 	connectorId?: string;
 	ext?: { values?: Record<string, unknown> };
@@ -181,9 +190,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const workflowId = readWorkflowId.call(this, itemIndex);
 	const mode = this.getNodeParameter('mode', itemIndex, 'sync') as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as RunOptions;
-	const body = runBody.call(this, workflowId, options, itemIndex);
-	const unwrapText = options.unwrapText ?? true;
 	const connection = await getCozeConnection.call(this, itemIndex);
+	const body = runBody.call(this, workflowId, options, itemIndex);
+	body.parameters = await readWorkflowInputs.call(this, connection, workflowId, options.fileInputs?.file ?? [], itemIndex);
+	const unwrapText = options.unwrapText ?? true;
 
 	if (mode === 'stream') {
 		return await runWorkflowStream.call(this, connection, {
@@ -254,7 +264,7 @@ function runBody(this: IExecuteFunctions, workflowId: string, options: RunOption
 				'Use App ID for a workflow that belongs to a Coze app, Bot ID for one run on behalf of an agent, and remove the other.',
 		});
 	}
-	const body: IDataObject = { workflow_id: workflowId, parameters: readWorkflowInputs.call(this, itemIndex) };
+	const body: IDataObject = { workflow_id: workflowId };
 	if (botId) body.bot_id = botId;
 	if (appId) body.app_id = appId;
 	const ext = extFrom(options.ext?.values);
@@ -266,13 +276,106 @@ function runBody(this: IExecuteFunctions, workflowId: string, options: RunOption
 	return body;
 }
 
-export function readWorkflowInputs(this: IExecuteFunctions, itemIndex: number): IDataObject {
+interface FileInputRow {
+	name?: string;
+	binaryProperty?: string;
+	asArray?: boolean;
+}
+
+/**
+ * The workflow's parameters from whichever input mode is chosen, files uploaded from the
+ * item's binary data, and, when the inputs are mapped one by one, checked against the types
+ * the workflow's Start node declares.
+ */
+async function readWorkflowInputs(
+	this: IExecuteFunctions,
+	connection: CozeConnection,
+	workflowId: string,
+	fileRows: FileInputRow[],
+	itemIndex: number,
+): Promise<IDataObject> {
 	const node = this.getNode();
-	if (this.getNodeParameter('inputMode', itemIndex) === 'json') {
-		return inputsFromJson(node, this.getNodeParameter('parametersJson', itemIndex, '{}'), 'Inputs (JSON)', itemIndex);
+	const inputMode = this.getNodeParameter('inputMode', itemIndex);
+	let inputs: IDataObject;
+	if (inputMode === 'schema') {
+		inputs = await inputsFromSchema.call(this, connection, workflowId, itemIndex);
+	} else if (inputMode === 'json') {
+		inputs = inputsFromJson(node, this.getNodeParameter('parametersJson', itemIndex, '{}'), 'Inputs (JSON)', itemIndex);
+	} else {
+		const rows = this.getNodeParameter('parameters.parameter', itemIndex, []) as NameValuePair[];
+		inputs = inputsFromPairs(node, rows, itemIndex);
 	}
-	const rows = this.getNodeParameter('parameters.parameter', itemIndex, []) as NameValuePair[];
-	return inputsFromPairs(node, rows, itemIndex);
+	for (const row of fileRows) {
+		const name = textOption(row.name);
+		if (!name) {
+			throw new NodeOperationError(node, 'A file input has no name', {
+				itemIndex,
+				description: "Enter the name of the Start node's file input, or remove the empty row under File Inputs.",
+			});
+		}
+		inputs[name] = await fileInputValue.call(this, connection, name, row.binaryProperty ?? 'data', row.asArray === true, itemIndex);
+	}
+	return inputs;
+}
+
+async function inputsFromSchema(
+	this: IExecuteFunctions,
+	connection: CozeConnection,
+	workflowId: string,
+	itemIndex: number,
+): Promise<IDataObject> {
+	const node = this.getNode();
+	if (connection.region === 'studio') {
+		throw new NodeOperationError(node, "Coze Studio has no API for a workflow's inputs", {
+			itemIndex,
+			description: 'Set Workflow Inputs to Key/Value or JSON.',
+		});
+	}
+	const specs = await cachedInputSpecs.call(this, connection, workflowId, itemIndex);
+	const mappingMode = this.getNodeParameter('inputsSchema.mappingMode', itemIndex, 'defineBelow');
+	const item = this.getInputData()[itemIndex];
+	const mapped =
+		mappingMode === 'autoMapInputData'
+			? Object.fromEntries(Object.keys(specs).filter((name) => name in item.json).map((name) => [name, item.json[name]]))
+			: ((this.getNodeParameter('inputsSchema.value', itemIndex, {}) ?? {}) as IDataObject);
+	const values: IDataObject = { ...mapped };
+	for (const [name, spec] of Object.entries(specs)) {
+		const value = values[name];
+		if (typeof value !== 'string' || value.trim() === '') continue;
+		// A file input takes the name of a binary property of the item (uploaded), or a URL as is.
+		if (isFileSpec(spec) || isFileArraySpec(spec)) {
+			const names = value.split(',').map((entry) => entry.trim());
+			if (names.every((entry) => item.binary?.[entry])) {
+				values[name] = await fileInputValue.call(this, connection, name, value, isFileArraySpec(spec), itemIndex);
+			}
+		}
+	}
+	return checkInputsAgainstSpecs(node, values, specs, itemIndex);
+}
+
+// One look-up of a workflow's inputs per run of the node, however many items there are: the
+// input item list is a fresh object on every run.
+const inputSpecsByRun = new WeakMap<object, Map<string, Promise<Record<string, InputSpec>>>>();
+
+function cachedInputSpecs(
+	this: IExecuteFunctions,
+	connection: CozeConnection,
+	workflowId: string,
+	itemIndex: number,
+): Promise<Record<string, InputSpec>> {
+	const key = this.getInputData();
+	let cache = inputSpecsByRun.get(key);
+	if (!cache) {
+		cache = new Map();
+		inputSpecsByRun.set(key, cache);
+	}
+	let specs = cache.get(workflowId);
+	if (!specs) {
+		specs = workflowInputSpecs.call(this, connection, workflowId, itemIndex);
+		cache.set(workflowId, specs);
+		specs.catch(() => cache?.delete(workflowId));
+	}
+	return specs;
 }
 
 export function runResult(body: Record<string, unknown>, logid: string | undefined, unwrapText: boolean): IDataObject {

@@ -40,6 +40,26 @@ const EXPLANATIONS: Record<number, Explanation> = {
 		summary: 'The access token is not allowed to run this workflow',
 		hint: 'Give the token the "run" permission and access to the workspace that owns the workflow, or create a new token that has both.',
 	},
+	4300: {
+		summary: 'Coze received an empty file',
+		hint: 'Check that the binary property holds the file, and that it is not empty.',
+	},
+	4301: {
+		summary: 'Coze accepts one file per upload',
+		hint: 'This is unexpected; report it with the log ID.',
+	},
+	4302: {
+		summary: 'The file is too large for Coze',
+		hint: 'Coze takes files up to 512 MB. Send a smaller file, or a URL of the file instead.',
+	},
+	4303: {
+		summary: 'Coze does not accept this type of file',
+		hint: 'Coze takes documents, images, audio, video and archives of common types (PDF, DOCX, XLSX, CSV, JPG, PNG, MP3, MP4, ZIP …). Check the file name extension and MIME type.',
+	},
+	4304: {
+		summary: 'Coze could not read the file',
+		hint: 'The file may be damaged, or its extension may not match its content.',
+	},
 	4200: {
 		summary: 'Coze could not find the workflow, or it is not published',
 		hint: 'Publish the workflow in Coze and check the workflow ID: drafts cannot be run through the API. The token must also have access to its workspace.',

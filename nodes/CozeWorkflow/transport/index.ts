@@ -28,7 +28,8 @@ export interface CozeConnection {
 export interface CozeRequest {
 	method: IHttpRequestMethods;
 	path: string;
-	body?: IDataObject;
+	body?: IDataObject | Buffer;
+	headers?: IDataObject;
 	qs?: IDataObject;
 	timeoutMs: number;
 	itemIndex: number;
@@ -82,7 +83,8 @@ export async function cozeApiRequest(
 		url: `${connection.baseUrl}${request.path}`,
 		qs: request.qs,
 		body: request.body,
-		json: true,
+		headers: request.headers,
+		json: !Buffer.isBuffer(request.body),
 		encoding: 'text',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,

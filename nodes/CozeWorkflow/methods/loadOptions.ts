@@ -1,0 +1,17 @@
+import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+
+import { listWorkspaces } from '../helpers/catalog';
+import { getCozeConnection } from '../transport';
+
+/** The Workspace field: narrows the workflow list; "All Workspaces" lists every one. */
+export async function getWorkspaces(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const connection = await getCozeConnection.call(this);
+	if (connection.region === 'studio') {
+		return [{ name: 'Coze Studio Has No Workspace List: Enter the Workflow by ID or URL', value: '' }];
+	}
+	const workspaces = await listWorkspaces.call(this, connection);
+	return [
+		{ name: 'All Workspaces', value: '' },
+		...workspaces.map((workspace) => ({ name: workspace.name, value: workspace.id })),
+	];
+}

@@ -304,7 +304,7 @@ describe.each<Dialect>(['cloud', 'studio'])('Run against the %s dialect', (diale
 describe('Coze error codes', () => {
 	it.each([
 		[4000, 'Request parameter error', 'Coze rejected the request parameters (Coze code 4000)', 'Start node'],
-		[4101, 'The token you entered is incorrect', 'The access token is not allowed to run this workflow (Coze code 4101)', '"run" permission'],
+		[4101, 'The token you entered is incorrect', 'The access token lacks the permission for this (Coze code 4101)', '"run" to run'],
 		[6003, 'Workflow execution with is_async=true is a premium feature', 'Async runs need a paid Coze plan (Coze code 6003)', 'plan'],
 		[720701013, 'Workflow execution failure', 'The workflow failed while running (Coze code 720701013)', 'debug URL'],
 	])('code %d', async (code, msg, message, hint) => {

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IdGenerator } from './ids';
 import type {
 	AsyncScenario,
+	CatalogueWorkflow,
 	ChatOptions,
 	ChatScenario,
 	Dialect,
@@ -15,7 +16,11 @@ import type {
 	RunScenario,
 	StreamScenario,
 	StudioPreStreamContentType,
+	UploadLimits,
+	UploadRecord,
 	Usage,
+	Workspace,
+	WorkflowParameter,
 } from './types';
 
 export type HeaderMap = Record<string, string>;
@@ -106,6 +111,15 @@ export interface Conversation {
 	pending?: { workflowId: string; then: string; executeId: string; chunks?: number; opts: ChatOptions };
 }
 
+/** A Studio upload kept in the emulated MinIO bucket (files.ts), served back at its presigned URL. */
+export interface StoredObject {
+	upload: UploadRecord;
+	/** Content type MinIO stores (the part's, or application/octet-stream). */
+	contentType: string;
+	/** The presigned URL's query parameters, as issued (X-Amz-…). */
+	query: Record<string, string>;
+}
+
 /** Runs before routing; returning a Reply short-circuits the request (seam for fault injection). */
 export type Interceptor = (ctx: RequestContext) => Reply | undefined | Promise<Reply | undefined>;
 
@@ -130,6 +144,16 @@ export interface EmulatorState {
 	/** History requests per execute id. */
 	readonly historyPolls: Map<string, number>;
 	studioPreStreamContentType: StudioPreStreamContentType;
+	/** cloud GET /v1/workspaces: the account's workspaces. */
+	workspaces: Workspace[];
+	/** Known workflows (GET /v1/workflows, GET /v1/workflows/{id}). */
+	catalogue: CatalogueWorkflow[];
+	/** setWorkflowSchema: Start-node inputs by workflow id (win over the catalogue's `input`). */
+	readonly schemas: Map<string, Record<string, WorkflowParameter>>;
+	readonly uploads: UploadRecord[];
+	uploadLimits: UploadLimits;
+	/** Studio: uploaded objects by MinIO object key (`bot_files/<uuid>/<name>`). */
+	readonly storedObjects: Map<string, StoredObject>;
 	readonly requests: RecordedRequest[];
 	readonly interceptors: Interceptor[];
 	closed: boolean;
@@ -139,6 +163,8 @@ export interface RequestContext {
 	readonly state: EmulatorState;
 	readonly req: IncomingMessage;
 	readonly recorded: RecordedRequest;
+	/** The request body's exact bytes (`recorded.rawBody` is their UTF-8 decoding). */
+	readonly bodyBytes: Buffer;
 	/** Named groups of the matched route's RegExp path. */
 	params: Record<string, string>;
 	/** This request's log id (cloud x-tt-logid format or Studio uuid); already sent as a header. */

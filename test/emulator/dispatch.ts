@@ -7,11 +7,20 @@ import { cloudAuth, isStudioOpenApiPath, studioAuth, studioSession } from './aut
 import type { Reply, RequestContext } from './core';
 import { CHAT_PATH, chatHandler } from './chat';
 import { json } from './core';
+import { cloudUploadHandler, STUDIO_STORAGE_PREFIX, studioBodyTooLarge, studioStorageHandler, studioUploadHandler, UPLOAD_PATH } from './files';
 import { CLOUD_HISTORY_PATH, cloudHistoryHandler, STUDIO_HISTORY_PATH, studioHistoryHandler } from './history';
 import { WORKFLOWS_RESUME_PATH, workflowsResumeHandler } from './resume';
 import { Router } from './router';
 import { RUN_PATH, runHandler } from './run';
 import { STREAM_RESUME_PATH, STREAM_RUN_PATH, streamResumeHandler, streamRunHandler } from './stream';
+import {
+	CLOUD_WORKFLOW_INFO_PATH,
+	cloudWorkflowInfoHandler,
+	STUDIO_WORKFLOW_INFO_PATH,
+	studioWorkflowInfoHandler,
+	WORKFLOWS_LIST_PATH,
+	workflowsListHandler,
+} from './workflows';
 import { WORKSPACES_PATH, workspacesHandler } from './workspaces';
 
 export const CLOUD_ROUTES = new Router().add(
@@ -22,15 +31,24 @@ export const CLOUD_ROUTES = new Router().add(
 	{ method: 'POST', path: CHAT_PATH, handler: chatHandler },
 	{ method: 'GET', path: CLOUD_HISTORY_PATH, handler: cloudHistoryHandler },
 	{ method: 'GET', path: WORKSPACES_PATH, handler: workspacesHandler },
+	{ method: 'GET', path: WORKFLOWS_LIST_PATH, handler: workflowsListHandler },
+	{ method: 'GET', path: CLOUD_WORKFLOW_INFO_PATH, handler: cloudWorkflowInfoHandler },
+	{ method: 'POST', path: UPLOAD_PATH, handler: cloudUploadHandler },
 );
 
-/** No /v1/workflows/resume and no /v1/workflows/{id}/run_histories/… on Studio (see dispatchStudio for what they get). */
+/**
+ * No /v1/workflows/resume, /v1/workflows/{id}/run_histories/…, /v1/workspaces or GET /v1/workflows
+ * (list) on Studio (see dispatchStudio for what they get); GET /v1/workflows/{id} answers chatflow
+ * roles only (workflows.ts).
+ */
 export const STUDIO_ROUTES = new Router().add(
 	{ method: 'POST', path: RUN_PATH, handler: runHandler },
 	{ method: 'POST', path: STREAM_RUN_PATH, handler: streamRunHandler },
 	{ method: 'POST', path: STREAM_RESUME_PATH, handler: streamResumeHandler },
 	{ method: 'POST', path: CHAT_PATH, handler: chatHandler },
 	{ method: 'GET', path: STUDIO_HISTORY_PATH, handler: studioHistoryHandler },
+	{ method: 'GET', path: STUDIO_WORKFLOW_INFO_PATH, handler: studioWorkflowInfoHandler },
+	{ method: 'POST', path: UPLOAD_PATH, handler: studioUploadHandler },
 );
 
 /** Request paths that can start or continue a run (CozeEmulator.runRequestsOf). */
@@ -56,8 +74,11 @@ const STUDIO_INDEX_HTML =
 /**
  * studio, as deployed by its docker compose (nginx in front of the Hertz server):
  * 0. Repeated slashes are collapsed (nginx location matching and Hertz's normalized URI path).
- * 1. nginx proxies only `^/(api|v[1-3]|admin)(/|$)`; any other path gets the web app's
- *    index.html with HTTP 200 (try_files … /index.html) — no X-Log-ID, the server never saw it.
+ * 1. nginx proxies only `^/(api|v[1-3]|admin)(/|$)` to the server and `/local_storage/…` to MinIO
+ *    (uploaded files, files.ts); any other path gets the web app's index.html with HTTP 200
+ *    (try_files … /index.html) — no X-Log-ID, the server never saw it.
+ * 1b. Hertz refuses a request body over its MAX_REQUEST_BODY_SIZE (`uploadLimits.maxBytes`) with
+ *    HTTP 413 before any middleware (files.ts).
  * 2. Hertz runs its global middlewares for every request, unknown routes included: Open-API
  *    paths authenticate by API key, all other paths need a session cookie (→ 401 without one).
  *    So `GET /v1/workspaces` with only a Bearer key answers HTTP 401
@@ -68,9 +89,12 @@ const STUDIO_INDEX_HTML =
  */
 export async function dispatchStudio(ctx: RequestContext): Promise<Reply> {
 	const path = ctx.recorded.path.replace(/\/{2,}/g, '/'); // nginx (merge_slashes) and Hertz (URI().Path() normalization) both collapse //
+	if (path.startsWith(STUDIO_STORAGE_PREFIX)) return studioStorageHandler(ctx, path);
 	if (!/^\/(api|v[1-3]|admin)(\/|$)/.test(path)) {
 		return { kind: 'raw', status: 200, body: STUDIO_INDEX_HTML, contentType: 'text/html', noLogId: true };
 	}
+	const tooLarge = studioBodyTooLarge(ctx);
+	if (tooLarge) return tooLarge;
 	const denied = isStudioOpenApiPath(path) ? studioAuth(ctx) : studioSession(ctx);
 	if (denied) return denied;
 	const m = STUDIO_ROUTES.match(ctx.recorded.method, path);

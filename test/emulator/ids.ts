@@ -11,6 +11,10 @@ const OBJECT_BASE = 7564000000000000000n;
 export const SPACE_ID = '7561000000000000001';
 /** The user that owns every valid token. */
 export const USER_ID = '7562000000000000001';
+/** Workflows of the default catalogue: 7563000000000000001, … (catalogue.ts). */
+export const WORKFLOW_BASE = 7563000000000000000n;
+/** Uploaded files: 7565000000000000001, … */
+const FILE_BASE = 7565000000000000000n;
 
 export class IdGenerator {
 	private counter = 0n;
@@ -26,6 +30,14 @@ export class IdGenerator {
 	nextId(): string {
 		this.objects += 1n;
 		return (OBJECT_BASE + this.objects).toString();
+	}
+
+	private files = 0n;
+
+	/** Next uploaded file id: 7565000000000000001, … */
+	nextFileId(): string {
+		this.files += 1n;
+		return (FILE_BASE + this.files).toString();
 	}
 }
 

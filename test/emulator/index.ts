@@ -17,27 +17,35 @@
  *   chat.ts       POST /v1/workflows/chat (SSE)
  *   sse.ts        SSE event format, chunked/paced writer, event numbering + PINGs
  *   executions.ts remembered executions, async completion by poll count
- *   workspaces.ts GET /v1/workspaces (cloud)
+ *   workspaces.ts GET /v1/workspaces (cloud), paged
+ *   workflows.ts  GET /v1/workflows (cloud list), GET /v1/workflows/{id} (cloud info + schema, Studio chatflow role)
+ *   catalogue.ts  default workspaces, workflow catalogue, input schema, upload limits; their constants
+ *   files.ts      POST /v1/files/upload (both), Studio's /local_storage/… file URLs
+ *   multipart.ts  binary-safe multipart/form-data parser
  *   history.ts    GET /v1/workflows/{id}/run_histories/{execute_id} (cloud), /v1/workflow/get_run_history (Studio)
  *   ids.ts, json.ts  19-digit ids / log ids, bigint-aware JSON
  *   cli.ts        `node cli.js [--dialect cloud|studio] [--port N] [--token T]`
  */
+import { clone, DEFAULT_WORKSPACES, defaultUploadLimits, newDefaultCatalogue } from './catalogue';
 import type { EmulatorState } from './core';
 import { routedPath } from './core';
 import { dispatchCloud, dispatchStudio, RUN_REQUEST_PATHS } from './dispatch';
 import { IdGenerator } from './ids';
+import { isJsonObject } from './json';
 import { bodyWorkflowId, RUN_PATH } from './run';
 import { createEmulatorServer } from './server';
 import { STREAM_RUN_PATH } from './stream';
-import type { CozeEmulator, RecordedRequest, StartOptions } from './types';
+import type { CatalogueWorkflow, CozeEmulator, FileRef, RecordedRequest, StartOptions, UploadLimits, UploadRecord, Workspace } from './types';
 
 export type {
 	AsyncScenario,
+	CatalogueWorkflow,
 	ChatOptions,
 	ChatScenario,
 	Chunking,
 	CozeEmulator,
 	Dialect,
+	FileRef,
 	RecordedRequest,
 	RunScenario,
 	StartOptions,
@@ -45,13 +53,39 @@ export type {
 	StreamOptions,
 	StreamScenario,
 	StudioPreStreamContentType,
+	UploadLimits,
+	UploadRecord,
 	Usage,
+	Workspace,
+	WorkflowOutput,
+	WorkflowParameter,
 } from './types';
+export {
+	APP_ID,
+	CHATFLOW_ID,
+	CLOUD_MAX_UPLOAD_BYTES,
+	DEFAULT_CATALOGUE_SIZE,
+	DEFAULT_WORKFLOW_CATALOGUE,
+	DEFAULT_WORKSPACES,
+	defaultUploadLimits,
+	DRAFT_WORKFLOW_ID,
+	PERSONAL_WORKSPACE,
+	PERSONAL_WORKSPACE_ID,
+	SCHEMA_WORKFLOW_ID,
+	SCHEMA_WORKFLOW_INPUT,
+	STUDIO_MAX_BODY_BYTES,
+	TEAM_WORKSPACE,
+	TEAM_WORKSPACE_ID,
+	WORKSPACES_WITH_TEAM,
+} from './catalogue';
 
 export const DEFAULT_TOKEN = 'test-token';
 
 export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEmulator> {
 	const dialect = opts.dialect ?? 'cloud';
+	const startWorkspaces = (): Workspace[] => clone(opts.workspaces ?? [...DEFAULT_WORKSPACES]);
+	const startCatalogue = (): CatalogueWorkflow[] => (opts.workflowCatalogue ? clone(opts.workflowCatalogue) : newDefaultCatalogue());
+	const startLimits = (): UploadLimits => ({ ...defaultUploadLimits(dialect), ...clone(opts.uploadLimits ?? {}) });
 	const state: EmulatorState = {
 		dialect,
 		url: '',
@@ -68,6 +102,12 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 		conversationNames: new Map(),
 		historyPolls: new Map(),
 		studioPreStreamContentType: opts.studioPreStreamContentType ?? 'application/json',
+		workspaces: startWorkspaces(),
+		catalogue: startCatalogue(),
+		schemas: new Map(),
+		uploads: [],
+		uploadLimits: startLimits(),
+		storedObjects: new Map(),
 		requests: [],
 		interceptors: [],
 		closed: false,
@@ -105,6 +145,23 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 		streamsOf: (workflowId) => postsTo(new Set([STREAM_RUN_PATH]), workflowId),
 		runRequestsOf: (workflowId) => postsTo(RUN_REQUEST_PATHS, workflowId),
 		historyPollsOf: (executeId) => state.historyPolls.get(executeId) ?? 0,
+		get workspaces() {
+			return clone(state.workspaces);
+		},
+		setWorkspaces: (workspaces) => void (state.workspaces = clone(workspaces)),
+		get workflowCatalogue() {
+			return clone(state.catalogue);
+		},
+		setWorkflowCatalogue: (workflows) => void (state.catalogue = clone(workflows)),
+		setWorkflowSchema: (workflowId, parameters) => void state.schemas.set(workflowId, clone(parameters)),
+		uploads: state.uploads,
+		get uploadLimits() {
+			return state.uploadLimits;
+		},
+		set uploadLimits(limits) {
+			state.uploadLimits = limits;
+		},
+		fileRefsOf: (workflowId) => fileRefs(postsTo(RUN_REQUEST_PATHS, workflowId), state.uploads),
 		reset(): void {
 			for (const m of [
 				state.runScenarios,
@@ -122,7 +179,66 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 			}
 			state.studioPreStreamContentType = opts.studioPreStreamContentType ?? 'application/json';
 			state.requests.length = 0; // keep the array identity: `emulator.requests` stays valid
+			state.workspaces = startWorkspaces();
+			state.catalogue = startCatalogue();
+			state.schemas.clear();
+			state.uploads.length = 0; // same identity as `emulator.uploads`
+			state.storedObjects.clear();
+			state.uploadLimits = startLimits();
 		},
 		close: () => server.close(),
 	};
+}
+
+/**
+ * File references in run requests' `parameters`: a string that is the JSON text of an object with a
+ * string `file_id` (cloud's `"{\"file_id\":\"…\"}"`, §3), or an http(s) URL; top-level values and
+ * the elements of top-level arrays. Studio bodies may carry `parameters` as a JSON text; it is parsed.
+ * A URL matches an upload when its path is the upload's `url` path (query ignored, so an added
+ * `x-wf-file_name` still matches).
+ */
+function fileRefs(requests: RecordedRequest[], uploads: UploadRecord[]): FileRef[] {
+	const out: FileRef[] = [];
+	const urlPath = (u: string): string | undefined => {
+		try {
+			return new URL(u).pathname;
+		} catch {
+			return undefined;
+		}
+	};
+	const check = (path: string, parameter: string, value: unknown, index?: number): void => {
+		if (typeof value !== 'string') return;
+		const at = index === undefined ? {} : { index };
+		let parsed: unknown;
+		try {
+			parsed = JSON.parse(value);
+		} catch {
+			parsed = undefined;
+		}
+		if (isJsonObject(parsed) && typeof parsed.file_id === 'string') {
+			const fileId = parsed.file_id;
+			out.push({ path, parameter, ...at, kind: 'file_id', value, fileId, upload: uploads.find((u) => u.id === fileId) });
+		} else if (/^https?:\/\//i.test(value)) {
+			const p = urlPath(value);
+			const upload = p === undefined ? undefined : uploads.find((u) => u.url !== undefined && urlPath(u.url) === p);
+			out.push({ path, parameter, ...at, kind: 'url', value, url: value, upload });
+		}
+	};
+	for (const r of requests) {
+		if (!isJsonObject(r.body)) continue;
+		let params: unknown = r.body.parameters;
+		if (typeof params === 'string') {
+			try {
+				params = JSON.parse(params);
+			} catch {
+				continue;
+			}
+		}
+		if (!isJsonObject(params)) continue;
+		for (const [name, value] of Object.entries(params)) {
+			if (Array.isArray(value)) value.forEach((v, i) => check(r.path, name, v, i));
+			else check(r.path, name, value);
+		}
+	}
+	return out;
 }

@@ -42,7 +42,8 @@ export function createEmulatorServer(state: EmulatorState, dispatch: Dispatch): 
 	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer));
-		const recorded = record(req, Buffer.concat(chunks).toString('utf8'));
+		const bodyBytes = Buffer.concat(chunks);
+		const recorded = record(req, bodyBytes.toString('utf8'));
 		state.requests.push(recorded);
 
 		const logId = state.dialect === 'cloud' ? cloudLogId() : studioLogId();
@@ -50,6 +51,7 @@ export function createEmulatorServer(state: EmulatorState, dispatch: Dispatch): 
 			state,
 			req,
 			recorded,
+			bodyBytes,
 			params: {},
 			logId,
 			sleep: (ms) => sleep(ms, res),

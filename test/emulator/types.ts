@@ -181,6 +181,134 @@ export type ChatScenario =
 
 export type StudioPreStreamContentType = 'application/json' | 'text/event-stream';
 
+// ---------------------------------------------------------------- catalogue: workspaces, workflows, schemas
+
+/**
+ * One workspace of cloud `GET /v1/workspaces` (coze-api.md §4, [DOC:list_workspace]). Keys left
+ * out get defaults when answered: icon_url `''`, role_type `owner`, workspace_type `personal`,
+ * enterprise_id `''`, joined_status `joined`; owner_uid / admin_uids / description only when set.
+ */
+export interface Workspace {
+	id: string;
+	name: string;
+	icon_url?: string;
+	role_type?: 'owner' | 'admin' | 'member';
+	workspace_type?: 'personal' | 'team';
+	enterprise_id?: string;
+	joined_status?: string;
+	owner_uid?: string;
+	admin_uids?: string[];
+	description?: string;
+}
+
+/**
+ * One Start-node input (or End-node output) of `GET /v1/workflows/{id}?include_input_output=true`
+ * (coze-api.md §4, [DOC:get_workflow_info]). `type`: `string`, `integer`, `number`, `boolean`,
+ * `object` (with `properties`), `array` (with `items`), or a file kind. File kinds are written as the
+ * file's sub-type in `type` itself — `image`, `doc`, `ppt`, `excel`, `txt`, `code`, `audio`,
+ * `video`, `voice`, `zip`, `svg`, and `file` for "any file" — because the only documented example
+ * is `items: {"type":"image"}` (ASSUMPTION: coze-api.md §4 only says "file subtypes such as image").
+ * Any other key is passed through as given, so a test can also model another shape (e.g.
+ * `{type:'file', assist_type:2}`).
+ */
+export interface WorkflowParameter {
+	type: string;
+	required?: boolean;
+	description?: string;
+	/** A string even for numbers, booleans, objects and arrays (the doc types it String). */
+	default_value?: string;
+	items?: WorkflowParameter;
+	properties?: Record<string, WorkflowParameter>;
+	[key: string]: unknown;
+}
+
+export interface WorkflowOutput {
+	parameters: Record<string, WorkflowParameter>;
+	terminate_plan: 'return_variables' | 'use_answer_content';
+	content: string;
+}
+
+/** A workflow the emulator knows (listing and info; runs answer any workflow_id regardless). */
+export interface CatalogueWorkflow {
+	workflow_id: string;
+	workflow_name: string;
+	description?: string;
+	icon_url?: string;
+	/** `'0'` (default) = not bound to an app. */
+	app_id?: string;
+	/** Unix seconds. The list answers them as strings, the info as numbers (as the docs' examples do). */
+	created_at?: number;
+	updated_at?: number;
+	creator?: { id: string; name: string };
+	/** Default: the Personal workspace. */
+	workspace_id?: string;
+	/** Default `workflow`. */
+	mode?: 'workflow' | 'chatflow';
+	/** `false` = never published (listed only by `publish_status=unpublished_draft` / `all`). Default true. */
+	published?: boolean;
+	/** Start-node inputs; default: `{input: string}` for a workflow, `{CONVERSATION_NAME, USER_INPUT}` for a chatflow. */
+	input?: Record<string, WorkflowParameter>;
+	/** End node; default `{parameters:{output:{type:'string'}}, terminate_plan:'return_variables', content:''}`. */
+	output?: WorkflowOutput;
+	/**
+	 * Studio `GET /v1/workflows/{id}` of a chatflow answers `data.role` = this object (default: built
+	 * from the name, see workflows.ts); `null` = no role configured (Studio then answers `{"BaseResp":null}`).
+	 */
+	studioRole?: Record<string, unknown> | null;
+}
+
+// ---------------------------------------------------------------- file uploads
+
+/** One accepted `POST /v1/files/upload` (refused uploads are only in `requests`). */
+export interface UploadRecord {
+	dialect: Dialect;
+	/** The 19-digit file id answered (`data.id`). */
+	id: string;
+	/** The part's filename as sent (RFC 5987 `filename*` decoded when present, else `filename`). */
+	fileName: string;
+	/** The part's Content-Type header ('' when the part had none). */
+	mimeType: string;
+	size: number;
+	/** Lower-case hex SHA-256 of `bytes`. */
+	sha256: string;
+	bytes: Buffer;
+	/** Unix seconds (cloud `created_at`, Studio `CreatedAt`). */
+	createdAt: number;
+	/** Studio only: `data.uri` (`bot_files/<uuid>/<name>`) and `data.url` (served back by the emulator). */
+	uri?: string;
+	url?: string;
+}
+
+export interface UploadLimits {
+	/**
+	 * cloud: largest accepted file (bytes) → else 4302; default 512 MiB (coze-api.md §3 "≤ 512 MB",
+	 * ASSUMPTION MB = MiB). studio: largest accepted request BODY (Hertz MAX_REQUEST_BODY_SIZE, 1 GiB in
+	 * Studio's docker .env) → else HTTP 413.
+	 */
+	maxBytes: number;
+	/** File-name extensions refused (case-insensitive, without the dot): cloud → 4303, studio → 104000002. */
+	refusedExtensions: string[];
+	/** Part Content-Types refused (case-insensitive, parameters ignored): cloud → 4303, studio → 104000002. */
+	refusedMimeTypes: string[];
+}
+
+/** A file reference found in the parameters of a run request (`CozeEmulator.fileRefsOf`). */
+export interface FileRef {
+	/** Path of the run request (`/v1/workflow/run`, `/v1/workflow/stream_run`, …). */
+	path: string;
+	parameter: string;
+	/** Position inside an array parameter. */
+	index?: number;
+	/** `file_id`: a JSON text `{"file_id":"…"}` (cloud); `url`: an http(s) URL (Studio, or any public URL). */
+	kind: 'file_id' | 'url';
+	/** The parameter value exactly as received. */
+	value: string;
+	fileId?: string;
+	url?: string;
+	/** The upload this reference points at, if the emulator received it. */
+	upload?: UploadRecord;
+}
+
 export interface CozeEmulator {
 	/** e.g. `http://127.0.0.1:41234` (no trailing slash). */
 	readonly url: string;
@@ -209,7 +337,31 @@ export interface CozeEmulator {
 	runRequestsOf(workflowId: string): RecordedRequest[];
 	/** How many run-history requests (either dialect, valid or not) named this execute id. */
 	historyPollsOf(executeId: string): number;
-	/** Clears scenarios, recorded requests, remembered executions, conversations and poll counts (keeps tokens); restores `studioPreStreamContentType`. */
+
+	/** cloud `GET /v1/workspaces`: the account's workspaces (a copy). Default `DEFAULT_WORKSPACES` (or StartOptions.workspaces). */
+	readonly workspaces: Workspace[];
+	setWorkspaces(workspaces: Workspace[]): void;
+	/** Workflows known to `GET /v1/workflows` (cloud) and `GET /v1/workflows/{id}` (both), a copy. Default `DEFAULT_WORKFLOW_CATALOGUE`. */
+	readonly workflowCatalogue: CatalogueWorkflow[];
+	setWorkflowCatalogue(workflows: CatalogueWorkflow[]): void;
+	/**
+	 * Sets the Start-node inputs `GET /v1/workflows/{id}?include_input_output=true` answers for this
+	 * workflow. An id not in the catalogue becomes known to the info endpoint (name `Workflow <id>`,
+	 * Personal workspace, published) without being listed.
+	 */
+	setWorkflowSchema(workflowId: string, parameters: Record<string, WorkflowParameter>): void;
+	/** Every accepted upload, in arrival order (same array identity across `reset()`). */
+	readonly uploads: UploadRecord[];
+	/** Size / type limits of `POST /v1/files/upload`; mutate or replace. Defaults: `defaultUploadLimits(dialect)`. */
+	uploadLimits: UploadLimits;
+	/** File references (file_id JSON texts, URLs) in the parameters of every run request of this workflow_id (see `runRequestsOf`). */
+	fileRefsOf(workflowId: string): FileRef[];
+
+	/**
+	 * Clears scenarios, recorded requests, uploads, remembered executions, conversations, poll counts
+	 * and schemas (keeps tokens); restores `studioPreStreamContentType`, the workspaces, the workflow
+	 * catalogue and the upload limits to their start values (StartOptions, else the defaults).
+	 */
 	reset(): void;
 	/** Closes the server and destroys every open socket (hanging requests too). Idempotent. */
 	close(): Promise<void>;
@@ -222,4 +374,10 @@ export interface StartOptions {
 	validTokens?: string[];
 	/** See `CozeEmulator.studioPreStreamContentType`. */
 	studioPreStreamContentType?: StudioPreStreamContentType;
+	/** Initial workspaces, also restored by `reset()` (default `DEFAULT_WORKSPACES`; e.g. `WORKSPACES_WITH_TEAM`). */
+	workspaces?: Workspace[];
+	/** Initial workflow catalogue, also restored by `reset()` (default `DEFAULT_WORKFLOW_CATALOGUE`). */
+	workflowCatalogue?: CatalogueWorkflow[];
+	/** Overrides of the dialect's default upload limits, also restored by `reset()`. */
+	uploadLimits?: Partial<UploadLimits>;
 }

@@ -185,7 +185,7 @@ describe('inputs', () => {
 describe('explainFailure', () => {
 	it.each([
 		[{ code: 4100 }, 'Coze rejected the access token'],
-		[{ code: 4101 }, 'not allowed to run this workflow'],
+		[{ code: 4101 }, 'lacks the permission'],
 		[{ code: 4200 }, 'not published'],
 		[{ code: 6003 }, 'paid Coze plan'],
 		[{ code: 6031 }, 'not published in Coze Studio'],

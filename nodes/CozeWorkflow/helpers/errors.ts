@@ -37,8 +37,8 @@ const EXPLANATIONS: Record<number, Explanation> = {
 		hint: `The token is wrong or expired, or it belongs to another region. ${REGION_HINT} Update the Coze API credential.`,
 	},
 	4101: {
-		summary: 'The access token is not allowed to run this workflow',
-		hint: 'Give the token the "run" permission and access to the workspace that owns the workflow, or create a new token that has both.',
+		summary: 'The access token lacks the permission for this',
+		hint: 'Give the token access to the workspace that owns the workflow and the permission the request needs: "run" to run, resume or chat; "listRunHistory" for Async mode and Get Run Result; "uploadFile" for files; "listWorkspace", "listWorkflow" and "getMetaData" for the workflow list and Map Each Input.',
 	},
 	4300: {
 		summary: 'Coze received an empty file',

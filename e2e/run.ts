@@ -202,10 +202,38 @@ async function runLine(line: N8nLine): Promise<void> {
 		});
 
 		await check(line, v, {
+			name: "the credential's Test button tells a working token from a bad one (REST /rest/credentials/test)",
+			run: async () => {
+				const cookie = await n8n.ownerSession();
+				const test = async (accessToken: string) => {
+					const response = await fetch(`${n8n.baseUrl}/rest/credentials/test`, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json', cookie, 'browser-id': 'coze-e2e-browser' },
+						body: JSON.stringify({
+							credentials: {
+								id: 'CozeCredential01',
+								name: 'Coze',
+								type: 'cozeApi',
+								data: { region: 'custom', baseUrl: emulator.url, accessToken },
+							},
+						}),
+					});
+					const text = await response.text();
+					strictEqual(response.status, 200, text);
+					return (JSON.parse(text) as { data: { status: string; message: string } }).data;
+				};
+				deepStrictEqual(await test(TOKEN), { status: 'OK', message: 'Connection successful!' });
+				const bad = await test('pat_not_valid');
+				strictEqual(bad.status, 'Error');
+				ok(bad.message.includes('code 4100') && bad.message.includes('Coze International'), bad.message);
+			},
+		});
+
+		await check(line, v, {
 			name: 'n8n offers the node, and its AI-agent tool variant, from the installed package',
 			run: async () => {
 				const cookie = await n8n.ownerSession();
-				const response = await fetch(`${n8n.baseUrl}/types/nodes.json`, { headers: { cookie } });
+				const response = await fetch(`${n8n.baseUrl}/types/nodes.json`, { headers: { cookie, 'browser-id': 'coze-e2e-browser' } });
 				strictEqual(response.status, 200);
 				const types = (await response.json()) as Array<{ name: string; usableAsTool?: boolean; displayName: string }>;
 				const names = types.map((type) => type.name);

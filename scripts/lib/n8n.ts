@@ -206,16 +206,17 @@ export class N8nInstance {
 	 */
 	async ownerSession(): Promise<string> {
 		const owner = { email: 'owner@example.com', firstName: 'Coze', lastName: 'Tester', password: 'CozeTester-2026' };
+		const headers = { 'content-type': 'application/json', 'browser-id': 'coze-e2e-browser' };
 		let response = await fetch(`${this.baseUrl}/rest/owner/setup`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json' },
+			headers,
 			body: JSON.stringify(owner),
 		});
 		if (!response.ok) {
 			response = await fetch(`${this.baseUrl}/rest/login`, {
 				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ emailOrLdapLoginId: owner.email, email: owner.email, password: owner.password }),
+				headers,
+				body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
 			});
 		}
 		const cookie = response.headers.get('set-cookie')?.split(';')[0];

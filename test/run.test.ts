@@ -320,16 +320,26 @@ describe('Coze error codes', () => {
 });
 
 describe('items', () => {
-	it('stops at the first failing item and names it', async () => {
-		const outcome = await run('cloud', runParameters({ parameters: { parameter: [{ name: '={{ $json.name }}', value: 'x' }] } }), [
-			{ name: 'a' },
-			{ name: '' },
-			{ name: 'c' },
-		]);
+	it('one item at a time, stops at the first failing item and names it', async () => {
+		const outcome = await run(
+			'cloud',
+			runParameters({ parameters: { parameter: [{ name: '={{ $json.name }}', value: 'x' }] }, options: { maxConcurrency: 1 } }),
+			[{ name: 'a' }, { name: '' }, { name: 'c' }],
+		);
 		expect(outcome.status).toBe('error');
 		expect(outcome.error?.message).toBe('Workflow input 1 has no name');
 		expect(outcome.error?.context?.itemIndex).toBe(1);
 		expect(emulators.cloud.runsOf(WF)).toHaveLength(1);
+	});
+
+	it('in parallel, reports the first failing item in input order', async () => {
+		const outcome = await run(
+			'cloud',
+			runParameters({ parameters: { parameter: [{ name: '={{ $json.name }}', value: 'x' }] }, options: { maxConcurrency: 5 } }),
+			[{ name: 'a' }, { name: 'b' }, { name: '' }, { name: 'd' }, { name: '' }],
+		);
+		expect(outcome.error?.message).toBe('Workflow input 1 has no name');
+		expect(outcome.error?.context?.itemIndex).toBe(2);
 	});
 
 	it('under Continue On Fail gives one item per input, in order, errors paired to their inputs', async () => {
@@ -368,18 +378,19 @@ describe('items', () => {
 });
 
 describe('transport', () => {
-	it('reports a refused connection', async () => {
+	it('reports a refused connection after retrying it, as nothing was sent', async () => {
 		const closed = createServer();
 		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
 		const { port } = closed.address() as AddressInfo;
 		await new Promise((resolve) => closed.close(resolve));
 		const outcome = await runCozeNode({
 			items: [{}],
-			parameters: runParameters(),
+			parameters: runParameters({ options: { retryWait: 0.01, maxAttempts: 3 } }),
 			credentials: { region: 'custom', baseUrl: `http://127.0.0.1:${port}`, accessToken: TOKEN },
 		});
 		assertTokenAbsent(outcome);
 		expect(outcome.error?.message).toBe(`Could not connect to 127.0.0.1:${port}: connection refused [item 0]`);
+		expect(outcome.error?.description).toContain('Gave up after 3 attempts.');
 	});
 
 	it('does not follow a redirect, so another host never sees the token', async () => {

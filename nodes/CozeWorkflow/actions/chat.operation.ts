@@ -6,7 +6,7 @@ import { inputsFromJson } from '../helpers/inputs';
 import { readWorkflowId } from '../helpers/workflowId';
 import { streamFailure } from '../helpers/streamRun';
 import { cozeStreamRequest, getCozeConnection } from '../transport';
-import { IDLE_TIMEOUT_SECONDS, LONG_TIMEOUT_SECONDS, timeoutOption, workflowLocator, workspaceField } from './common.descriptions';
+import { IDLE_TIMEOUT_SECONDS, LONG_TIMEOUT_SECONDS, timeoutOption, workflowLocator, workspaceField, concurrencyAndRetryOptions } from './common.descriptions';
 import { seconds, textOption } from './run.operation';
 
 const properties: INodeProperties[] = [
@@ -111,6 +111,7 @@ const properties: INodeProperties[] = [
 				description: "Values for the chatflow's other Start node inputs, e.g. {\"CONVERSATION_NAME\": \"support\"}",
 			},
 			timeoutOption(LONG_TIMEOUT_SECONDS, 'Seconds to wait for the whole answer'),
+			...concurrencyAndRetryOptions,
 		],
 	},
 ];

@@ -248,3 +248,43 @@ export const fileInputsOption: INodeProperties = {
 		},
 	],
 };
+
+export const DEFAULT_MAX_CONCURRENCY = 5;
+
+/** Node-wide options (read from the first item): how many items run at once, and retries. */
+export const concurrencyAndRetryOptions: INodeProperties[] = [
+	{
+		displayName: 'Max Concurrent Runs',
+		name: 'maxConcurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 100 },
+		default: DEFAULT_MAX_CONCURRENCY,
+		description:
+			'How many items call Coze at the same time. The output keeps the order of the input. Coze allows about 50 runs a second on a free plan.',
+	},
+	{
+		displayName: 'Max Attempts',
+		name: 'maxAttempts',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 20 },
+		default: 5,
+		description:
+			"Attempts per request when Coze rate limits it (HTTP 429, codes 4009 and 4020) or the connection is refused. These requests never reached the workflow, so they are safe to repeat; Coze's Retry-After is honoured.",
+	},
+	{
+		displayName: 'Retry Runs That May Have Started',
+		name: 'retryRunsThatMayHaveStarted',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to also resend a run after a timeout, a broken connection or a server error. Such a run may already have started in Coze, so resending it can repeat the side effects of the workflow (messages sent, records written). Leave off unless the workflow is safe to run twice.',
+	},
+	{
+		displayName: 'Retry Wait',
+		name: 'retryWait',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 2 },
+		default: 1,
+		description: 'Seconds before the first retry; each further retry waits about twice as long, with random jitter',
+	},
+];

@@ -4,7 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { fetchRunRecord } from '../helpers/polling';
 import { readWorkflowId } from '../helpers/workflowId';
 import { getCozeConnection } from '../transport';
-import { executeIdField, SYNC_TIMEOUT_SECONDS, timeoutOption, unwrapTextOption, workflowLocator, workspaceField } from './common.descriptions';
+import { executeIdField, SYNC_TIMEOUT_SECONDS, timeoutOption, unwrapTextOption, workflowLocator, workspaceField, concurrencyAndRetryOptions } from './common.descriptions';
 import { seconds, textOption } from './run.operation';
 
 const properties: INodeProperties[] = [
@@ -17,7 +17,11 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [timeoutOption(SYNC_TIMEOUT_SECONDS, 'Seconds to wait for Coze to answer'), unwrapTextOption],
+		options: [
+			...concurrencyAndRetryOptions,
+			timeoutOption(SYNC_TIMEOUT_SECONDS, 'Seconds to wait for Coze to answer'),
+			unwrapTextOption,
+		],
 	},
 ];
 

@@ -14,6 +14,7 @@ import {
 	unwrapTextOption,
 	workflowLocator,
 	workspaceField,
+	concurrencyAndRetryOptions,
 } from './common.descriptions';
 import { runResult, seconds, textOption } from './run.operation';
 
@@ -81,6 +82,7 @@ const properties: INodeProperties[] = [
 					'Binary property of the item that holds a file to answer with (for a node that asks for a file); it is uploaded and replaces Answer',
 			},
 			...streamOptions,
+			...concurrencyAndRetryOptions,
 			timeoutOption(LONG_TIMEOUT_SECONDS, 'Seconds to wait for the rest of the run'),
 			unwrapTextOption,
 		],

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError }
 import { NodeOperationError } from 'n8n-workflow';
 
 import { asNodeError } from '../helpers/errors';
+import { DEFAULT_MAX_CONCURRENCY } from './common.descriptions';
 import * as chat from './chat.operation';
 import * as getRunResult from './getRunResult.operation';
 import * as resume from './resume.operation';
@@ -17,8 +18,10 @@ const operations: Record<string, Operation> = {
 };
 
 /**
- * Runs the chosen operation once per input item. Every output item is paired to its input, in
- * input order; under Continue On Fail a failed item becomes one error item in its place.
+ * Runs the chosen operation once per input item, up to Max Concurrent Runs items at a time.
+ * Every output item is paired to its input and the output keeps input order; under Continue
+ * On Fail a failed item becomes one error item in its place. Without it, the first failure
+ * (in input order) stops the node once the items already under way have finished.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -27,18 +30,27 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!operation) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not supported`);
 	}
+	const concurrency = Math.max(1, Math.floor(Number(this.getNodeParameter('options.maxConcurrency', 0, DEFAULT_MAX_CONCURRENCY))));
+	const continueOnFail = this.continueOnFail();
 
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			const json = await operation.call(this, itemIndex);
-			output.push({ json, pairedItem: { item: itemIndex } });
-		} catch (error) {
-			const nodeError = asNodeError(this.getNode(), error, itemIndex);
-			if (!this.continueOnFail()) throw nodeError;
-			output.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
+	const output: INodeExecutionData[] = new Array(items.length);
+	const failures = new Map<number, NodeApiError | NodeOperationError>();
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length && (continueOnFail || failures.size === 0)) {
+			const itemIndex = next++;
+			try {
+				const json = await operation.call(this, itemIndex);
+				output[itemIndex] = { json, pairedItem: { item: itemIndex } };
+			} catch (error) {
+				const nodeError = asNodeError(this.getNode(), error, itemIndex);
+				if (continueOnFail) output[itemIndex] = { json: errorItemJson(nodeError), pairedItem: { item: itemIndex } };
+				else failures.set(itemIndex, nodeError);
+			}
 		}
-	}
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+	if (failures.size > 0) throw failures.get(Math.min(...failures.keys()));
 	return [output];
 }
 

@@ -24,6 +24,7 @@ import {
 	workflowInputs,
 	workflowLocator,
 	workspaceField,
+	concurrencyAndRetryOptions,
 } from './common.descriptions';
 
 const DEFAULT_POLL_INTERVAL_SECONDS = 2;
@@ -122,6 +123,7 @@ const properties: INodeProperties[] = [
 				],
 			},
 			fileInputsOption,
+			...concurrencyAndRetryOptions,
 			...streamOptions.map((option) => ({ ...option, displayOptions: onlyFor('stream') })),
 			{
 				displayName: 'Max Wait',

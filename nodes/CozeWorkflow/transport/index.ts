@@ -9,10 +9,12 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { CozeFailure } from '../helpers/errors';
-import { cozeApiError } from '../helpers/errors';
+import { asNodeError, cozeApiError } from '../helpers/errors';
 import { isPlainObject, parseJsonKeepingBigIntegers } from '../helpers/json';
 import type { SseEvent } from '../helpers/sse';
 import { NotAnEventStream, readSseEvents } from '../helpers/sse';
+import { waitUnlessCancelled } from '../helpers/wait';
+import { parseRetryAfter, retryPolicyOf, retryWait } from './retry';
 
 export const CREDENTIAL_TYPE = 'cozeApi';
 
@@ -77,6 +79,33 @@ export async function cozeApiRequest(
 	connection: CozeConnection,
 	request: CozeRequest,
 ): Promise<CozeResponse> {
+	return await withRetries(this, request, async () => await sendOnce.call(this, connection, request));
+}
+
+/**
+ * Runs `attempt` until it succeeds or fails in a way that must not be retried (see
+ * retry.ts), waiting between attempts without timers of our own and stopping when n8n cancels.
+ */
+async function withRetries<T>(context: CozeContext, request: CozeRequest, attempt: () => Promise<T>): Promise<T> {
+	const policy = retryPolicyOf(context);
+	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+	for (let attemptNumber = 1; ; attemptNumber++) {
+		try {
+			return await attempt();
+		} catch (error) {
+			const nodeError = asNodeError(context.getNode(), error, request.itemIndex);
+			const wait = nodeError instanceof NodeApiError ? retryWait(nodeError, request.method, attemptNumber, policy) : undefined;
+			if (wait === undefined || signal?.aborted || !(await waitUnlessCancelled(wait, signal))) {
+				if (attemptNumber > 1) {
+					nodeError.description = `${nodeError.description ?? ''}\nGave up after ${attemptNumber} attempts.`.trim();
+				}
+				throw nodeError;
+			}
+		}
+	}
+}
+
+async function sendOnce(this: CozeContext, connection: CozeConnection, request: CozeRequest): Promise<CozeResponse> {
 	const node = this.getNode();
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -124,6 +153,14 @@ const STOPPED = Symbol('stopped');
  * `timeoutMs` in all, and each of those ends in its own clear error.
  */
 export async function cozeStreamRequest(
+	this: IExecuteFunctions,
+	connection: CozeConnection,
+	request: CozeStreamRequest,
+): Promise<CozeStream> {
+	return await withRetries(this, request, async () => await openStream.call(this, connection, request));
+}
+
+async function openStream(
 	this: IExecuteFunctions,
 	connection: CozeConnection,
 	request: CozeStreamRequest,
@@ -301,19 +338,31 @@ function interpretResponse(
 		);
 	}
 
+	const retryAfterMs = parseRetryAfter(headerValue(headers, 'retry-after'));
+	const withRetryFacts = (error: NodeApiError, uncertainAnswer: boolean) => {
+		if (retryAfterMs !== undefined) error.context.retryAfterMs = retryAfterMs;
+		if (uncertainAnswer) error.context.uncertainAnswer = true;
+		return error;
+	};
 	const trimmed = text.trim();
 	if (trimmed === '') {
-		throw cozeApiError(node, { httpStatus: statusCode, logid: headerLogid }, itemIndex, {
-			summary: `Coze answered HTTP ${statusCode} with an empty body`,
-			hint: 'A proxy or the Coze server failed. Try again later; the run was not resent automatically because it may have started.',
-		});
+		throw withRetryFacts(
+			cozeApiError(node, { httpStatus: statusCode, logid: headerLogid }, itemIndex, {
+				summary: `Coze answered HTTP ${statusCode} with an empty body`,
+				hint: 'A proxy or the Coze server failed. Try again later; the run was not resent automatically because it may have started.',
+			}),
+			true,
+		);
 	}
 
 	let body: unknown;
 	try {
 		body = parseJsonKeepingBigIntegers(trimmed);
 	} catch {
-		throw cozeApiError(node, { httpStatus: statusCode, logid: headerLogid }, itemIndex, nonJsonExplanation(trimmed, headers, statusCode));
+		throw withRetryFacts(
+			cozeApiError(node, { httpStatus: statusCode, logid: headerLogid }, itemIndex, nonJsonExplanation(trimmed, headers, statusCode)),
+			true,
+		);
 	}
 	if (!isPlainObject(body)) {
 		throw cozeApiError(node, { httpStatus: statusCode, logid: headerLogid }, itemIndex, {
@@ -333,7 +382,7 @@ function interpretResponse(
 			logid,
 			debugUrl: typeof body.debug_url === 'string' ? body.debug_url : undefined,
 		};
-		throw cozeApiError(node, failure, itemIndex);
+		throw withRetryFacts(cozeApiError(node, failure, itemIndex), false);
 	}
 	return { body, statusCode, logid };
 }
@@ -354,6 +403,17 @@ function nonJsonExplanation(text: string, headers: Record<string, unknown>, stat
 }
 
 function connectionError(
+	node: INode,
+	error: unknown,
+	connection: CozeConnection,
+	request: CozeRequest,
+): NodeApiError {
+	const nodeError = describeConnectionError(node, error, connection, request);
+	nodeError.context.connectionCode = errorCode(error) ?? 'ECONNRESET';
+	return nodeError;
+}
+
+function describeConnectionError(
 	node: INode,
 	error: unknown,
 	connection: CozeConnection,

@@ -131,6 +131,8 @@ export function chatHandler(ctx: RequestContext): Reply {
 		runMode: 1,
 		botId: req.botId,
 		parameters: req.parameters,
+		// The chat's real input is the user message, USER_INPUT of the Start node (coze-api.md §2.6).
+		keyParameters: 'USER_INPUT' in req.parameters ? req.parameters : { ...req.parameters, USER_INPUT: req.userText },
 		status: final?.t === 'failed' ? 'Fail' : final?.t === 'requiresAction' ? '<UNSET>' : 'Success',
 		output: final?.t === 'chatCompleted' ? final.content : null,
 		usage: final?.t === 'chatCompleted' ? usageOf(c, final) : undefined,

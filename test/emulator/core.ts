@@ -12,6 +12,7 @@ import type {
 	ChatOptions,
 	ChatScenario,
 	Dialect,
+	Fault,
 	RecordedRequest,
 	RunScenario,
 	StreamScenario,
@@ -76,6 +77,8 @@ export interface Execution {
 	textMode: boolean;
 	/** Async runs: answers `Running` for `runningPolls` history polls, then becomes `final`. */
 	pending?: { runningPolls: number; final: FinalState };
+	/** Output too big to keep (RunScenario `bigJson`): regenerated for each history answer while `output` is null. */
+	lazyOutput?: () => string;
 }
 
 /** A stream run that stopped at a question node and can be resumed (stream_resume). */
@@ -157,11 +160,31 @@ export interface EmulatorState {
 	readonly requests: RecordedRequest[];
 	readonly interceptors: Interceptor[];
 	closed: boolean;
+	/** CozeEmulator.latencyMs (faults.ts). */
+	latencyMs: number;
+	/** Queued faults per workflow id, consumed from the front (faults.ts). */
+	readonly faultQueues: Map<string, Fault[]>;
+	/** Random-fault plans per workflow id (faults.ts). */
+	readonly faultRates: Map<string, FaultRatePlan>;
+	/** Runs per workflow id, per run key (accounting.ts). */
+	readonly runCounts: Map<string, Map<string, number>>;
+	/** In-flight run requests per workflow id (accounting.ts). */
+	readonly concurrency: Map<string, { current: number; max: number }>;
+}
+
+/** A `setFaultRate` plan with its PRNG. */
+export interface FaultRatePlan {
+	rate: number;
+	faults: Fault[];
+	/** Next uniform draw in [0, 1). */
+	next: () => number;
 }
 
 export interface RequestContext {
 	readonly state: EmulatorState;
 	readonly req: IncomingMessage;
+	/** The response (handlers build Replies; only the server and faults.ts touch it, e.g. to watch its `close`). */
+	readonly res: ServerResponse;
 	readonly recorded: RecordedRequest;
 	/** The request body's exact bytes (`recorded.rawBody` is their UTF-8 decoding). */
 	readonly bodyBytes: Buffer;

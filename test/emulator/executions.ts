@@ -2,7 +2,9 @@
  * Remembered executions (coze-api.md §2.2): every sync, async, stream and chat-flow run the emulator
  * answers is kept so that the run history of either dialect can show it. Async runs carry a
  * `pending` final state that the history polls reach after `runningPolls` `Running` answers.
+ * Remembering a NEW execute id is what counts a run (accounting.ts).
  */
+import { countRun } from './accounting';
 import type { EmulatorState, Execution, FinalState, RequestContext } from './core';
 import { ZERO_USAGE } from './dialect';
 import { USER_ID } from './ids';
@@ -24,6 +26,10 @@ export interface NewExecution {
 	errorMsg?: string | null;
 	debugUrl: string;
 	pending?: { runningPolls: number; final: FinalState };
+	/** See Execution.lazyOutput. */
+	lazyOutput?: () => string;
+	/** The parameters the run is counted under (accounting.ts), when not `parameters` (chat flow: + USER_INPUT). */
+	keyParameters?: Record<string, unknown>;
 }
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
@@ -32,6 +38,7 @@ export function rememberExecution(state: EmulatorState, ctx: RequestContext, r: 
 	const now = nowSeconds();
 	const usage = r.usage ?? ZERO_USAGE;
 	const before = state.executions.get(r.executeId); // a resumed run keeps its creation time
+	if (!before) countRun(state, r.workflowId, r.keyParameters ?? r.parameters); // a new execution = a run started
 	const e: Execution = {
 		executeId: r.executeId,
 		workflowId: r.workflowId,
@@ -52,6 +59,7 @@ export function rememberExecution(state: EmulatorState, ctx: RequestContext, r: 
 		usage,
 		textMode: r.textMode ?? false,
 		pending: r.pending,
+		lazyOutput: r.lazyOutput,
 	};
 	state.executions.set(e.executeId, e);
 	return e;

@@ -51,9 +51,15 @@ export function cloudHistoryHandler(ctx: RequestContext): Reply {
 	return cloudOk(logId, { data: [cloudHistoryItem(exe)] });
 }
 
+/** The raw output, regenerated when it was too big to keep (bigJson). */
+function outputOf(exe: Execution): string | null {
+	return exe.output ?? exe.lazyOutput?.() ?? null;
+}
+
 function cloudHistoryOutput(exe: Execution): string {
-	if (exe.status !== 'Success' || exe.output === null) return RUNNING_OUTPUT;
-	const end = exe.textMode ? toJson({ content_type: 1, data: exe.output, original_result: null, type_for_model: 2 }) : exe.output;
+	const output = outputOf(exe);
+	if (exe.status !== 'Success' || output === null) return RUNNING_OUTPUT;
+	const end = exe.textMode ? toJson({ content_type: 1, data: output, original_result: null, type_for_model: 2 }) : output;
 	return toJson({ Output: end });
 }
 
@@ -114,7 +120,7 @@ export function studioHistoryHandler(ctx: RequestContext): Reply {
 				update_time: exe.updateTime,
 				debug_url: exe.debugUrl,
 				input: exe.input,
-				output: exe.output,
+				output: outputOf(exe),
 				token: exe.token,
 				cost: '0.00000',
 				cost_unit: null,

@@ -23,13 +23,18 @@
  *   files.ts      POST /v1/files/upload (both), Studio's /local_storage/… file URLs
  *   multipart.ts  binary-safe multipart/form-data parser
  *   history.ts    GET /v1/workflows/{id}/run_histories/{execute_id} (cloud), /v1/workflow/get_run_history (Studio)
+ *   faults.ts     latency, fault queues / seeded fault rates (first pre-routing interceptor), closedPortUrl
+ *   accounting.ts run counts per parameters key, in-flight run requests (maxConcurrentRuns)
+ *   bigjson.ts    RunScenario `bigJson`: a huge `data` generated while it is written
  *   ids.ts, json.ts  19-digit ids / log ids, bigint-aware JSON
  *   cli.ts        `node cli.js [--dialect cloud|studio] [--port N] [--token T]`
  */
+import { resetConcurrency, runCountOf } from './accounting';
 import { clone, DEFAULT_WORKSPACES, defaultUploadLimits, newDefaultCatalogue } from './catalogue';
 import type { EmulatorState } from './core';
 import { routedPath } from './core';
 import { dispatchCloud, dispatchStudio, RUN_REQUEST_PATHS } from './dispatch';
+import { faultInterceptor, queueFaults, setFaultRate } from './faults';
 import { IdGenerator } from './ids';
 import { isJsonObject } from './json';
 import { bodyWorkflowId, RUN_PATH } from './run';
@@ -45,7 +50,10 @@ export type {
 	Chunking,
 	CozeEmulator,
 	Dialect,
+	Fault,
+	FaultRate,
 	FileRef,
+	RateLimitVia,
 	RecordedRequest,
 	RunScenario,
 	StartOptions,
@@ -78,6 +86,9 @@ export {
 	TEAM_WORKSPACE_ID,
 	WORKSPACES_WITH_TEAM,
 } from './catalogue';
+export { runKey } from './accounting';
+export { BIG_JSON_MIN_BYTES } from './bigjson';
+export { closedPortUrl, RATE_LIMIT_MSG } from './faults';
 
 export const DEFAULT_TOKEN = 'test-token';
 
@@ -111,13 +122,20 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 		requests: [],
 		interceptors: [],
 		closed: false,
+		latencyMs: 0,
+		faultQueues: new Map(),
+		faultRates: new Map(),
+		runCounts: new Map(),
+		concurrency: new Map(),
 	};
 	// Studio collapses repeated slashes before routing (see dispatch.ts); cloud matches paths as sent.
 	const postsTo = (paths: Set<string>, workflowId: string): RecordedRequest[] =>
 		state.requests.filter(
 			(r) => r.method === 'POST' && paths.has(routedPath(dialect, r.path)) && bodyWorkflowId(r.body) === workflowId,
 		);
-	const server = createEmulatorServer(state, dialect === 'cloud' ? dispatchCloud : dispatchStudio);
+	const dispatch = dialect === 'cloud' ? dispatchCloud : dispatchStudio;
+	state.interceptors.push(faultInterceptor(dispatch)); // first, permanent (reset() only clears its settings)
+	const server = createEmulatorServer(state, dispatch);
 	const port = await server.listen(opts.port ?? 0);
 	state.url = `http://127.0.0.1:${port}`;
 
@@ -162,6 +180,20 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 			state.uploadLimits = limits;
 		},
 		fileRefsOf: (workflowId) => fileRefs(postsTo(RUN_REQUEST_PATHS, workflowId), state.uploads),
+		get latencyMs(): number {
+			return state.latencyMs;
+		},
+		set latencyMs(ms: number) {
+			if (!(Number.isFinite(ms) && ms >= 0)) throw new RangeError('latencyMs must be a finite number >= 0');
+			state.latencyMs = ms;
+		},
+		queueFaults: (workflowId, faults) => queueFaults(state, workflowId, faults),
+		queuedFaults: (workflowId) => clone(state.faultQueues.get(workflowId) ?? []),
+		setFaultRate: (workflowId, plan) => setFaultRate(state, workflowId, plan),
+		runCount: (workflowId, key) => runCountOf(state, workflowId, key),
+		runsByKey: (workflowId) => new Map(state.runCounts.get(workflowId) ?? []),
+		maxConcurrentRuns: (workflowId) => state.concurrency.get(workflowId)?.max ?? 0,
+		resetConcurrency: () => resetConcurrency(state),
 		reset(): void {
 			for (const m of [
 				state.runScenarios,
@@ -174,6 +206,9 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 				state.conversations,
 				state.conversationNames,
 				state.historyPolls,
+				state.faultQueues,
+				state.faultRates,
+				state.runCounts,
 			]) {
 				m.clear();
 			}
@@ -185,6 +220,8 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 			state.uploads.length = 0; // same identity as `emulator.uploads`
 			state.storedObjects.clear();
 			state.uploadLimits = startLimits();
+			state.latencyMs = 0;
+			resetConcurrency(state); // in-flight requests stay counted until they end
 		},
 		close: () => server.close(),
 	};

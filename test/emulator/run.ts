@@ -3,16 +3,19 @@
  *
  * Order of work, for both dialects: (auth, done by dispatch.ts) → look up the scenario of the
  * body's workflow_id → `delay` waits → transport faults (`html`, `empty`, `malformed`, `hang`,
- * `drop`) answer without validating anything (they model a proxy / the network) → request
+ * `drop`, `redirect`) answer without validating anything (they model a proxy / the network) → request
  * validation as the real server does it → the business answer. With `is_async: true` the business
  * answer comes from the workflow's AsyncScenario instead (an `unpublished` RunScenario still wins).
  *
  * The request parsing of both dialects is exported: stream.ts (stream_run) validates the same body.
  */
+import { countRun } from './accounting';
+import { BIG_JSON_DATA, bigJsonReply, bigJsonText } from './bigjson';
 import type { EmulatorState, FinalState, Reply, RequestContext } from './core';
 import { json } from './core';
 import {
 	cloudBadRequest,
+	cloudBody,
 	cloudDebugUrl,
 	cloudError,
 	cloudOk,
@@ -68,21 +71,30 @@ function transportFault(dialect: Dialect, s: RunScenario): Reply | undefined {
 			return nginxErrorPage(s.status);
 		case 'empty':
 			return { kind: 'raw', status: s.status, body: '' };
-		case 'malformed': {
-			const whole =
-				dialect === 'cloud'
-					? '{"code":0,"msg":"","data":"{\\"output\\":\\"这是一个被截断的回答\\"}","debug_url":"https://www.coze.cn/work_flow?execute_id=7560000000000000000","usage":{"input_count":1,"output_count":2,"token_count":3}}'
-					: '{"code":0,"msg":null,"data":"{\\"output\\":\\"这是一个被截断的回答\\"}","token":0,"cost":"0.00000","debug_url":"http://127.0.0.1/work_flow","execute_id":"7560000000000000000","BaseResp":null}';
-			// Cut at a character boundary in the middle of `data`: valid UTF-8, invalid JSON.
-			return { kind: 'raw', status: 200, body: whole.slice(0, 40), contentType: 'application/json; charset=utf-8' };
-		}
+		case 'malformed':
+			return malformedReply(dialect);
 		case 'hang':
 			return { kind: 'hang' };
 		case 'drop':
 			return { kind: 'drop' };
+		case 'redirect':
+			// Status default 307 (keeps POST + body); empty body; no log id (a gateway's answer, ASSUMPTION).
+			return { kind: 'raw', status: s.status ?? 307, body: '', headers: { Location: s.to }, noLogId: true };
 		default:
 			return undefined;
 	}
+}
+
+/** A complete success envelope of the dialect (a sync run's answer), used by the malformed answers. */
+export function successEnvelopeText(dialect: Dialect): string {
+	return dialect === 'cloud'
+		? '{"code":0,"msg":"","data":"{\\"output\\":\\"这是一个被截断的回答\\"}","debug_url":"https://www.coze.cn/work_flow?execute_id=7560000000000000000","usage":{"input_count":1,"output_count":2,"token_count":3}}'
+		: '{"code":0,"msg":null,"data":"{\\"output\\":\\"这是一个被截断的回答\\"}","token":0,"cost":"0.00000","debug_url":"http://127.0.0.1/work_flow","execute_id":"7560000000000000000","BaseResp":null}';
+}
+
+/** HTTP 200, JSON content type, the success envelope cut at a character boundary in the middle of `data`: valid UTF-8, invalid JSON. */
+export function malformedReply(dialect: Dialect): Reply {
+	return { kind: 'raw', status: 200, body: successEnvelopeText(dialect).slice(0, 40), contentType: 'application/json; charset=utf-8' };
 }
 
 /** What the echo scenario's `data` describes: the run request as the server understood it. */
@@ -223,6 +235,10 @@ export function cloudAnswer(ctx: RequestContext, s: RunScenario, req: CloudRunRe
 	const { body, workflowId, parameters } = req;
 	const botId = typeof body.bot_id === 'string' && body.bot_id !== '' ? body.bot_id : undefined;
 	const base = { executeId, workflowId, runMode: 0 as const, botId, parameters, debugUrl: cloudDebugUrl(executeId, workflowId) };
+	if (s.kind === 'bigJson') {
+		rememberExecution(state, ctx, { ...base, status: 'Success', lazyOutput: () => bigJsonText(s.bytes) });
+		return bigJsonReply(cloudBody(logId, { code: 0, msg: '', data: BIG_JSON_DATA, debug_url: base.debugUrl, usage: ZERO_USAGE }), s.bytes);
+	}
 	const ok = successData('cloud', s, body, parameters);
 	if (ok) {
 		rememberExecution(state, ctx, { ...base, status: 'Success', output: ok.rawOutput, usage: ok.usage, textMode: ok.textMode });
@@ -404,6 +420,13 @@ function studioRun(ctx: RequestContext, s: RunScenario): Reply {
 		});
 		return json(200, studioRunBody({ code: 0, msg: null, data: null, token: null, cost: null, debug_url: debugUrl, execute_id: executeId }));
 	}
+	if (s.kind === 'bigJson') {
+		rememberExecution(state, ctx, { ...base, runMode: 0, status: 'Success', lazyOutput: () => bigJsonText(s.bytes) });
+		return bigJsonReply(
+			studioRunBody({ code: 0, msg: null, data: BIG_JSON_DATA, token: 0, cost: '0.00000', debug_url: debugUrl, execute_id: executeId }),
+			s.bytes,
+		);
+	}
 	const ok = successData('studio', s, bound, parameters);
 	if (ok) {
 		const token = ok.usage.input_count + ok.usage.output_count;
@@ -418,6 +441,8 @@ function studioRun(ctx: RequestContext, s: RunScenario): Reply {
 			rememberExecution(state, ctx, { ...base, runMode: 0, status: 'Fail', errorCode: String(s.code), errorMsg: s.msg });
 			return studioRunError(s.code, s.msg, s.withDebugUrl ? debugUrl : studioZeroDebugUrl(state), s.httpStatus ?? 200);
 		case 'interrupt':
+			// The workflow ran up to the interrupt (a run for the accounting), but no execution is remembered.
+			countRun(state, workflowId, parameters);
 			// vo.NewError(ErrInterruptNotSupported) carries no execution ids → zero-id debug_url.
 			return studioRunError(6039, STUDIO_MSG.interruptNotSupported, studioZeroDebugUrl(state));
 		default:

@@ -50,6 +50,7 @@ export function createEmulatorServer(state: EmulatorState, dispatch: Dispatch): 
 		const ctx: RequestContext = {
 			state,
 			req,
+			res,
 			recorded,
 			bodyBytes,
 			params: {},
@@ -68,7 +69,7 @@ export function createEmulatorServer(state: EmulatorState, dispatch: Dispatch): 
 			reply = json(500, { code: 500, msg: `emulator error: ${e instanceof Error ? e.message : String(e)}` });
 		}
 		if (state.closed || res.destroyed) return;
-		await write(reply, ctx, res);
+		await writeReply(state, reply, ctx, res);
 	}
 
 	function sleep(ms: number, res: ServerResponse): Promise<boolean> {
@@ -88,41 +89,6 @@ export function createEmulatorServer(state: EmulatorState, dispatch: Dispatch): 
 			pendingSleeps.add(cancel);
 			res.once('close', cancel); // client went away
 		});
-	}
-
-	async function write(reply: Reply, ctx: RequestContext, res: ServerResponse): Promise<void> {
-		const logHeaders: Record<string, string> =
-			reply.kind === 'raw' && reply.noLogId ? {} : { [logIdHeader(state.dialect)]: ctx.logId };
-		switch (reply.kind) {
-			case 'json': {
-				const buf = Buffer.from(toJson(reply.body), 'utf8');
-				res.writeHead(reply.status, {
-					...logHeaders,
-					'Content-Type': 'application/json; charset=utf-8',
-					'Content-Length': String(buf.length),
-					...reply.headers,
-				});
-				res.end(buf);
-				return;
-			}
-			case 'raw': {
-				const buf = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
-				const headers: Record<string, string> = { ...logHeaders, 'Content-Length': String(buf.length) };
-				if (reply.contentType !== undefined) headers['Content-Type'] = reply.contentType;
-				res.writeHead(reply.status, { ...headers, ...reply.headers });
-				res.end(buf);
-				return;
-			}
-			case 'hang':
-				return; // the socket is destroyed by close() or by the client
-			case 'drop':
-				res.socket?.destroy();
-				return;
-			case 'custom':
-				for (const [k, v] of Object.entries(logHeaders)) res.setHeader(k, v);
-				await reply.write(res, ctx);
-				return;
-		}
 	}
 
 	return {
@@ -152,6 +118,42 @@ export function createEmulatorServer(state: EmulatorState, dispatch: Dispatch): 
 			return closing;
 		},
 	};
+}
+
+/** Writes a Reply to the response (also used by faults.ts to write an answer it then cuts). */
+export async function writeReply(state: EmulatorState, reply: Reply, ctx: RequestContext, res: ServerResponse): Promise<void> {
+	const logHeaders: Record<string, string> =
+		reply.kind === 'raw' && reply.noLogId ? {} : { [logIdHeader(state.dialect)]: ctx.logId };
+	switch (reply.kind) {
+		case 'json': {
+			const buf = Buffer.from(toJson(reply.body), 'utf8');
+			res.writeHead(reply.status, {
+				...logHeaders,
+				'Content-Type': 'application/json; charset=utf-8',
+				'Content-Length': String(buf.length),
+				...reply.headers,
+			});
+			res.end(buf);
+			return;
+		}
+		case 'raw': {
+			const buf = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
+			const headers: Record<string, string> = { ...logHeaders, 'Content-Length': String(buf.length) };
+			if (reply.contentType !== undefined) headers['Content-Type'] = reply.contentType;
+			res.writeHead(reply.status, { ...headers, ...reply.headers });
+			res.end(buf);
+			return;
+		}
+		case 'hang':
+			return; // the socket is destroyed by close() or by the client
+		case 'drop':
+			res.socket?.destroy();
+			return;
+		case 'custom':
+			for (const [k, v] of Object.entries(logHeaders)) res.setHeader(k, v);
+			await reply.write(res, ctx);
+			return;
+	}
 }
 
 function record(req: IncomingMessage, rawBody: string): RecordedRequest {

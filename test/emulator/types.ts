@@ -57,7 +57,22 @@ export type RunScenario =
 	/** Reads the request, then destroys the socket without any response. */
 	| { kind: 'drop' }
 	/** Waits `ms`, then answers as `then`. */
-	| { kind: 'delay'; ms: number; then: RunScenario };
+	| { kind: 'delay'; ms: number; then: RunScenario }
+	/**
+	 * A successful run whose `data` is the JSON text `{"items":["…","…",…]}` (items mix Chinese and
+	 * ASCII; no character needs a JSON escape except the quotes) of exactly `bytes` UTF-8 bytes
+	 * (at least 14, the size of `{"items":[""]}`). Generated piece by piece while it is written
+	 * (chunked, no Content-Length), so the emulator never holds the whole text: not even one copy;
+	 * the run history regenerates it when polled. See bigjson.ts.
+	 */
+	| { kind: 'bigJson'; bytes: number }
+	/**
+	 * An HTTP redirect (default 307, which makes a client re-send the POST with its body; 301/302
+	 * make fetch switch to GET) with `Location: to` (sent as given: absolute, or relative to the
+	 * emulator) and an empty body. Answered like a transport fault — by a gateway, without
+	 * validating the request, not a run; no log-id header (ASSUMPTION: Coze documents no redirect).
+	 */
+	| { kind: 'redirect'; to: string; status?: 301 | 302 | 307 | 308 };
 
 // ---------------------------------------------------------------- streams (SSE)
 
@@ -180,6 +195,60 @@ export type ChatScenario =
 	| ({ kind: 'failed'; code: number; msg: string; via?: 'chatFailed' | 'errorEvent' } & ChatOptions);
 
 export type StudioPreStreamContentType = 'application/json' | 'text/event-stream';
+
+// ---------------------------------------------------------------- faults, latency, run accounting
+
+/**
+ * How a rate-limited request is refused. coze-api.md §5.4: the real code / HTTP status for
+ * exceeding a QPS limit is UNCERTAIN (4008/4009/4020 in the body, or HTTP 429); 4013 is a MODEL
+ * error (§5.1), not a rate limit, so it is not offered here.
+ * - `http429`: HTTP 429 with the JSON body `{"code":4009,"msg":…,"detail":{"logid":…}}` — 4009
+ *   ("system request limit reached, retry later", §5.1) is picked as the body code because it is
+ *   the documented generic rate limit; the JS SDK keys its RateLimitError on the status anyway.
+ * - `code4009` / `code4020`: HTTP 200 with that code in the body (§5.3: business errors are HTTP 200).
+ * The body is the CLOUD envelope in both dialects: Coze Studio has no rate limiting at all (§5.4),
+ * but the fault is applied to a Studio emulator anyway so that one test can run on both lines.
+ */
+export type RateLimitVia = 'http429' | 'code4009' | 'code4020';
+
+/**
+ * One injected failure of a run-type request (`POST` run, stream_run, stream_resume,
+ * workflows/resume, workflows/chat — only paths the dialect routes, and only requests that passed
+ * authentication). Applied BEFORE the workflow's scenario. See faults.ts.
+ */
+export type Fault =
+	/** Refused before running: NOT a run. `retryAfterSeconds` (integer ≥ 0) adds a `Retry-After` header (any `via`). */
+	| { kind: 'rateLimit'; via: RateLimitVia; retryAfterSeconds?: number }
+	/**
+	 * The run happens (a run), then the server sends the answer's status line and headers (with the
+	 * answer's Content-Length, if it has one) and only part of its body — `afterBytes` body bytes,
+	 * default half of the first body write (half a JSON body; half the first SSE event) — and
+	 * destroys the socket. A scenario that answers nothing (`hang`, `drop`) is replaced by a 200 JSON
+	 * body first, so the cut is always after some body bytes.
+	 */
+	| { kind: 'resetMidResponse'; afterBytes?: number }
+	/** The run happens, the server never answers (the socket stays open until the client aborts or `close()`). */
+	| { kind: 'stall' }
+	/** The run happens, then nginx's `502 Bad Gateway` HTML page (text/html, no log-id header). */
+	| { kind: 'html502' }
+	/**
+	 * The run happens, then HTTP 200 `application/json` with a body cut in the middle (complete HTTP
+	 * message, invalid JSON): the first half of the JSON answer, or — when the answer is not JSON
+	 * (an SSE stream, nothing) — the first 40 bytes of a success envelope.
+	 */
+	| { kind: 'malformedJson' };
+
+/**
+ * Random faults: each run-type request of the workflow that did not take a queued fault fails
+ * with probability `rate` (0…1), with `faults[⌊u / rate × faults.length⌋]`, u being the request's
+ * draw of a mulberry32 PRNG seeded with `seed` — exactly one draw per request, so the same seed
+ * gives the same pass/fail pattern over the sequence of requests.
+ */
+export interface FaultRate {
+	rate: number;
+	seed: number;
+	faults: Fault[];
+}
 
 // ---------------------------------------------------------------- catalogue: workspaces, workflows, schemas
 
@@ -358,9 +427,47 @@ export interface CozeEmulator {
 	fileRefsOf(workflowId: string): FileRef[];
 
 	/**
+	 * Delay (ms, default 0) before EVERY answer to a run-type request (POST run, stream_run,
+	 * stream_resume, workflows/resume, workflows/chat — auth failures, faults and 404s included) and
+	 * to a run-history poll (cloud run_histories, Studio get_run_history). A timer per request: it
+	 * never blocks the event loop nor other requests (N concurrent requests all wait ~latencyMs).
+	 * Read when the request arrives. Reset to 0 by `reset()`.
+	 */
+	latencyMs: number;
+	/**
+	 * Appends faults to the workflow's queue; each authenticated run-type request of that
+	 * workflow_id takes the next one in arrival order (before the scenario, before `setFaultRate`).
+	 */
+	queueFaults(workflowId: string, faults: Fault[]): void;
+	/** The faults still queued for this workflow (a copy). */
+	queuedFaults(workflowId: string): Fault[];
+	/** Random faults for this workflow (replaces an earlier plan; `rate: 0` turns them off). */
+	setFaultRate(workflowId: string, plan: FaultRate): void;
+	/**
+	 * Runs of this workflow the emulator started (see accounting.ts: new executions of run,
+	 * stream_run and workflows/chat; rate-limited and refused requests are not runs); with `key`,
+	 * only the runs whose parameters have that key (`runKey(parameters)`: `parameters.request_id`
+	 * when present, else the canonical sorted JSON of the parameters).
+	 */
+	runCount(workflowId: string, key?: string): number;
+	/** Runs of this workflow per key (a copy). */
+	runsByKey(workflowId: string): Map<string, number>;
+	/**
+	 * The highest number of run-type requests (POST run, stream_run, stream_resume,
+	 * workflows/resume, workflows/chat naming this workflow_id, whatever their answer) in flight at
+	 * the same moment — from the end of reading the request to the end of writing the answer or
+	 * the connection's close — since the start or the last `resetConcurrency()`.
+	 */
+	maxConcurrentRuns(workflowId: string): number;
+	/** Forgets the maxima of `maxConcurrentRuns` (each restarts at the number of requests in flight now). */
+	resetConcurrency(): void;
+
+	/**
 	 * Clears scenarios, recorded requests, uploads, remembered executions, conversations, poll counts
 	 * and schemas (keeps tokens); restores `studioPreStreamContentType`, the workspaces, the workflow
-	 * catalogue and the upload limits to their start values (StartOptions, else the defaults).
+	 * catalogue and the upload limits to their start values (StartOptions, else the defaults). Also
+	 * clears queued faults, fault rates and run counts, sets `latencyMs` to 0 and resets the
+	 * concurrency maxima (`resetConcurrency()`).
 	 */
 	reset(): void;
 	/** Closes the server and destroys every open socket (hanging requests too). Idempotent. */

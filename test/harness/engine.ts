@@ -40,7 +40,10 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
 
-export const PACKAGE_DIR = join(__dirname, '..', '..');
+/** The repository root, from test/harness or from its compiled copy under build/. */
+export const PACKAGE_DIR = [join(__dirname, '..', '..'), join(__dirname, '..', '..', '..')].find((dir) =>
+	existsSync(join(dir, 'gulpfile.js')),
+) as string;
 export const NODE_TYPE = 'n8n-nodes-coze.cozeWorkflow';
 export const CREDENTIAL_TYPE = 'cozeApi';
 const START_TYPE = 'test.start';

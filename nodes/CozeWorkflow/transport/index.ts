@@ -50,7 +50,23 @@ const CLOUD_BASE_URLS: Record<string, string> = {
 	com: 'https://api.coze.com',
 };
 
+// The credential is the same for every item of a run: read and checked once per run (the input
+// item list is a fresh object on every run of the node).
+const connectionsByRun = new WeakMap<object, Promise<CozeConnection>>();
+
 export async function getCozeConnection(this: CozeContext, itemIndex = 0): Promise<CozeConnection> {
+	if (!('getInputData' in this)) return await readConnection.call(this, itemIndex);
+	const key = this.getInputData();
+	let connection = connectionsByRun.get(key);
+	if (!connection) {
+		connection = readConnection.call(this, itemIndex);
+		connectionsByRun.set(key, connection);
+		connection.catch(() => connectionsByRun.delete(key));
+	}
+	return await connection;
+}
+
+async function readConnection(this: CozeContext, itemIndex: number): Promise<CozeConnection> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
 	const region = String(credentials.region ?? 'cn') as CozeRegion;
 	const secret = String(credentials.accessToken ?? '');

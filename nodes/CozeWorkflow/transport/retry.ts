@@ -13,9 +13,21 @@ const MAX_WAIT_MS = 60_000;
 // Coze's request-limit codes (4009 system limit, 4020 purchased RPM); 4013 is a model error.
 const RATE_LIMIT_CODES = new Set([4009, 4020]);
 
-/** The retry options of the node (read once from the first item: they are node-wide). */
+const policiesByRun = new WeakMap<object, RetryPolicy>();
+
+/** The retry options of the node: node-wide, so read from the first item, once per run. */
 export function retryPolicyOf(context: IExecuteFunctions | ILoadOptionsFunctions): RetryPolicy {
 	if (!('getInputData' in context)) return DEFAULT_RETRY;
+	const key = context.getInputData();
+	let policy = policiesByRun.get(key);
+	if (!policy) {
+		policy = readRetryPolicy(context);
+		policiesByRun.set(key, policy);
+	}
+	return policy;
+}
+
+function readRetryPolicy(context: IExecuteFunctions): RetryPolicy {
 	const read = <T>(name: string, fallback: T): T => {
 		try {
 			return (context.getNodeParameter(`options.${name}`, 0, fallback) as T) ?? fallback;

@@ -1,0 +1,158 @@
+/**
+ * `npm run bench`: the node inside n8n's engine against the Coze emulator, measured side by
+ * side in one run. Prints (1) per-item time of the node over a bare HTTP client making the same
+ * requests, (2) wall time for 1 000 items at 100 ms latency at concurrency 1, 5, 20 over the
+ * ideal N × latency / concurrency, (3) peak memory for a 20 MB result and a 100 000-event
+ * stream. The last line is for tools: `bench: overhead=… wall_c1=… wall_c5=… wall_c20=… mem=…`.
+ */
+import '../test/harness/env';
+
+import { request } from 'node:http';
+
+import type { INodeParameters } from 'n8n-workflow';
+
+import { startCozeEmulator, type CozeEmulator } from '../test/emulator';
+import { runCozeNode, shutdownEngine } from '../test/harness/engine';
+
+const TOKEN = 'bench-token';
+const WF = '7398123456789012345';
+const quick = process.env.BENCH_QUICK === '1';
+
+function parameters(options: INodeParameters = {}, mode = 'sync'): INodeParameters {
+	return {
+		operation: 'run',
+		workflowId: { __rl: true, mode: 'id', value: WF },
+		mode,
+		inputMode: 'keyValue',
+		parameters: { parameter: [{ name: 'n', value: '={{ $json.n }}' }] },
+		options,
+	};
+}
+
+async function runNode(emulator: CozeEmulator, count: number, options: INodeParameters, mode = 'sync') {
+	const started = process.hrtime.bigint();
+	const outcome = await runCozeNode({
+		items: Array.from({ length: count }, (_, n) => ({ n })),
+		parameters: parameters(options, mode),
+		credentials: { region: 'custom', baseUrl: emulator.url, accessToken: TOKEN },
+	});
+	const ms = Number(process.hrtime.bigint() - started) / 1e6;
+	if (outcome.status !== 'success' || outcome.output.length !== count) {
+		throw new Error(`the node failed: ${outcome.error?.message ?? outcome.status}`);
+	}
+	return { ms, outcome };
+}
+
+/** The same requests one after another with node's http module, no n8n around it. */
+async function runBare(emulator: CozeEmulator, count: number): Promise<number> {
+	const url = new URL('/v1/workflow/run', emulator.url);
+	const started = process.hrtime.bigint();
+	for (let n = 0; n < count; n++) {
+		const body = JSON.stringify({ workflow_id: WF, parameters: { n } });
+		await new Promise<void>((resolve, reject) => {
+			const req = request(
+				url,
+				{ method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', accept: 'application/json' } },
+				(res) => {
+					let text = '';
+					res.setEncoding('utf8');
+					res.on('data', (chunk: string) => (text += chunk));
+					res.on('end', () => {
+						const parsed = JSON.parse(text) as { code: number; data: string };
+						if (parsed.code !== 0) reject(new Error(text));
+						JSON.parse(parsed.data);
+						resolve();
+					});
+				},
+			);
+			req.on('error', reject);
+			req.end(body);
+		});
+	}
+	return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+async function peakMemory<T>(work: () => Promise<T>): Promise<{ peakBytes: number; result: T }> {
+	const gc = (globalThis as { gc?: () => void }).gc;
+	gc?.();
+	const used = () => {
+		// `external` already includes the memory of Buffers and ArrayBuffers.
+		const m = process.memoryUsage();
+		return m.heapUsed + m.external;
+	};
+	const baseline = used();
+	let peak = baseline;
+	const timer = setInterval(() => (peak = Math.max(peak, used())), 5);
+	try {
+		const result = await work();
+		peak = Math.max(peak, used());
+		return { peakBytes: peak - baseline, result };
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+const fmt = (value: number) => value.toFixed(2);
+
+async function main(): Promise<void> {
+	const emulator = await startCozeEmulator({ dialect: 'cloud', validTokens: [TOKEN] });
+	const lines: string[] = [];
+	const say = (line: string) => {
+		lines.push(line);
+		process.stdout.write(`${line}\n`);
+	};
+	try {
+		// Warm up both paths (JIT, sockets, n8n's lazy loading).
+		await runNode(emulator, 20, { maxConcurrency: 1 });
+		await runBare(emulator, 20);
+
+		// (1) Per-item overhead at a set latency, one item at a time, both measured here and now.
+		const overheadItems = quick ? 50 : 200;
+		emulator.latencyMs = 20;
+		const bare = await runBare(emulator, overheadItems);
+		const node = (await runNode(emulator, overheadItems, { maxConcurrency: 1 })).ms;
+		const overhead = node / bare;
+		say(
+			`overhead: ${overheadItems} items at ${emulator.latencyMs} ms latency, one at a time: node ${fmt(node / overheadItems)} ms/item, bare http ${fmt(bare / overheadItems)} ms/item → ${fmt(overhead)}×`,
+		);
+
+		// (2) Wall time against the ideal N × latency / concurrency.
+		const items = quick ? 200 : 1000;
+		emulator.latencyMs = 100;
+		const walls: Record<number, number> = {};
+		for (const concurrency of [1, 5, 20]) {
+			const { ms } = await runNode(emulator, items, { maxConcurrency: concurrency });
+			const ideal = (items * emulator.latencyMs) / concurrency;
+			walls[concurrency] = ms / ideal;
+			say(`wall: ${items} items at ${emulator.latencyMs} ms, concurrency ${concurrency}: ${(ms / 1000).toFixed(1)} s, ideal ${(ideal / 1000).toFixed(1)} s → ${fmt(walls[concurrency])}×`);
+		}
+		emulator.latencyMs = 0;
+
+		// (3) Peak memory for a 20 MB result and a 100 000-event stream.
+		const resultBytes = 20 * 1024 * 1024;
+		emulator.setRunScenario(WF, { kind: 'bigJson', bytes: resultBytes });
+		const big = await peakMemory(() => runNode(emulator, 1, { maxConcurrency: 1 }));
+		const memRatio = big.peakBytes / resultBytes;
+		say(`memory: 20 MB result: peak ${(big.peakBytes / 1048576).toFixed(1)} MB over the baseline → ${fmt(memRatio)}× the result`);
+		emulator.reset();
+		const events = quick ? 20_000 : 100_000;
+		emulator.setStreamScenario(WF, { kind: 'many', count: events, chunking: { every: 65_536 } });
+		const stream = await peakMemory(() => runNode(emulator, 1, { maxConcurrency: 1 }, 'stream'));
+		say(`memory: ${events}-event stream: peak ${(stream.peakBytes / 1048576).toFixed(1)} MB over the baseline`);
+
+		say(
+			`bench: overhead=${fmt(overhead)} wall_c1=${fmt(walls[1])} wall_c5=${fmt(walls[5])} wall_c20=${fmt(walls[20])} mem=${fmt(memRatio)}`,
+		);
+	} finally {
+		await emulator.close();
+		await shutdownEngine();
+	}
+}
+
+main().then(
+	() => process.exit(0),
+	(error: unknown) => {
+		process.stderr.write(`npm run bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+		process.exit(1);
+	},
+);

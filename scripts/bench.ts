@@ -7,11 +7,13 @@
  */
 import '../test/harness/env';
 
+import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { join } from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { startCozeEmulator, type CozeEmulator } from '../test/emulator';
+import { startCozeEmulator } from '../test/emulator';
 import { runCozeNode, shutdownEngine } from '../test/harness/engine';
 
 const TOKEN = 'bench-token';
@@ -29,7 +31,30 @@ function parameters(options: INodeParameters = {}, mode = 'sync'): INodeParamete
 	};
 }
 
-async function runNode(emulator: CozeEmulator, count: number, options: INodeParameters, mode = 'sync') {
+/**
+ * An emulator in its own process, as Coze is a remote server: its work then does not share
+ * the node's CPU core. Used for the timing measures; memory is measured in-process.
+ */
+async function remoteEmulator(latencyMs: number): Promise<{ url: string; child: ChildProcess }> {
+	const cli = join(__dirname, '..', 'test', 'emulator', 'cli.js');
+	const child = spawn(process.execPath, [cli, '--dialect', 'cloud', '--token', TOKEN, '--latency', String(latencyMs)], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	const url = await new Promise<string>((resolve, reject) => {
+		let out = '';
+		child.stdout?.on('data', (chunk: Buffer) => {
+			out += chunk.toString('utf8');
+			const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+			if (match) resolve(match[1]);
+		});
+		child.on('exit', (code) => reject(new Error(`the emulator exited with code ${code}`)));
+	});
+	return { url, child };
+}
+
+type Target = { url: string };
+
+async function runNode(emulator: Target, count: number, options: INodeParameters, mode = 'sync') {
 	const started = process.hrtime.bigint();
 	const outcome = await runCozeNode({
 		items: Array.from({ length: count }, (_, n) => ({ n })),
@@ -44,7 +69,7 @@ async function runNode(emulator: CozeEmulator, count: number, options: INodePara
 }
 
 /** The same requests one after another with node's http module, no n8n around it. */
-async function runBare(emulator: CozeEmulator, count: number): Promise<number> {
+async function runBare(emulator: Target, count: number): Promise<number> {
 	const url = new URL('/v1/workflow/run', emulator.url);
 	const started = process.hrtime.bigint();
 	for (let n = 0; n < count; n++) {
@@ -102,31 +127,40 @@ async function main(): Promise<void> {
 		process.stdout.write(`${line}\n`);
 	};
 	try {
-		// Warm up both paths (JIT, sockets, n8n's lazy loading).
-		await runNode(emulator, 20, { maxConcurrency: 1 });
-		await runBare(emulator, 20);
-
 		// (1) Per-item overhead at a set latency, one item at a time, both measured here and now.
-		const overheadItems = quick ? 50 : 200;
-		emulator.latencyMs = 20;
-		const bare = await runBare(emulator, overheadItems);
-		const node = (await runNode(emulator, overheadItems, { maxConcurrency: 1 })).ms;
-		const overhead = node / bare;
-		say(
-			`overhead: ${overheadItems} items at ${emulator.latencyMs} ms latency, one at a time: node ${fmt(node / overheadItems)} ms/item, bare http ${fmt(bare / overheadItems)} ms/item → ${fmt(overhead)}×`,
-		);
+		const overheadLatency = 20;
+		const fast = await remoteEmulator(overheadLatency);
+		let overhead: number;
+		try {
+			// Warm up both paths (JIT, sockets, n8n's lazy loading).
+			await runNode(fast, 20, { maxConcurrency: 1 });
+			await runBare(fast, 20);
+			const overheadItems = quick ? 50 : 200;
+			const bare = await runBare(fast, overheadItems);
+			const node = (await runNode(fast, overheadItems, { maxConcurrency: 1 })).ms;
+			overhead = node / bare;
+			say(
+				`overhead: ${overheadItems} items at ${overheadLatency} ms latency, one at a time: node ${fmt(node / overheadItems)} ms/item, bare http ${fmt(bare / overheadItems)} ms/item → ${fmt(overhead)}×`,
+			);
+		} finally {
+			fast.child.kill();
+		}
 
 		// (2) Wall time against the ideal N × latency / concurrency.
 		const items = quick ? 200 : 1000;
-		emulator.latencyMs = 100;
+		const latency = 100;
+		const slow = await remoteEmulator(latency);
 		const walls: Record<number, number> = {};
-		for (const concurrency of [1, 5, 20]) {
-			const { ms } = await runNode(emulator, items, { maxConcurrency: concurrency });
-			const ideal = (items * emulator.latencyMs) / concurrency;
-			walls[concurrency] = ms / ideal;
-			say(`wall: ${items} items at ${emulator.latencyMs} ms, concurrency ${concurrency}: ${(ms / 1000).toFixed(1)} s, ideal ${(ideal / 1000).toFixed(1)} s → ${fmt(walls[concurrency])}×`);
+		try {
+			for (const concurrency of [1, 5, 20]) {
+				const { ms } = await runNode(slow, items, { maxConcurrency: concurrency });
+				const ideal = (items * latency) / concurrency;
+				walls[concurrency] = ms / ideal;
+				say(`wall: ${items} items at ${latency} ms, concurrency ${concurrency}: ${(ms / 1000).toFixed(1)} s, ideal ${(ideal / 1000).toFixed(1)} s → ${fmt(walls[concurrency])}×`);
+			}
+		} finally {
+			slow.child.kill();
 		}
-		emulator.latencyMs = 0;
 
 		// (3) Peak memory for a 20 MB result and a 100 000-event stream.
 		const resultBytes = 20 * 1024 * 1024;

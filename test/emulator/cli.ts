@@ -3,6 +3,7 @@
  *
  *   node dist/test/emulator/cli.js                     # one cloud and one studio emulator, random ports
  *   node dist/test/emulator/cli.js --dialect studio --port 8888 --token pat_demo
+ *   node dist/test/emulator/cli.js --dialect cloud --latency 100   # answers runs after 100 ms
  *
  * Prints each emulator's URL and the valid token(s); stops on SIGINT / SIGTERM.
  */
@@ -13,11 +14,13 @@ interface CliOptions {
 	dialects: Dialect[];
 	port: number;
 	tokens: string[];
+	latencyMs: number;
 }
 
 export function parseArgs(argv: string[]): CliOptions {
 	let dialects: Dialect[] = ['cloud', 'studio'];
 	let port = 0;
+	let latencyMs = 0;
 	const tokens: string[] = [];
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
@@ -43,15 +46,20 @@ export function parseArgs(argv: string[]): CliOptions {
 			case '--token':
 				tokens.push(value());
 				break;
+			case '--latency': {
+				latencyMs = Number(value());
+				if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error('--latency must be a number of milliseconds');
+				break;
+			}
 			case '--help':
 			case '-h':
-				throw new Error('usage: cli [--dialect cloud|studio|both] [--port N] [--token T]...');
+				throw new Error('usage: cli [--dialect cloud|studio|both] [--port N] [--token T]... [--latency MS]');
 			default:
 				throw new Error(`unknown argument ${arg}`);
 		}
 	}
 	if (port !== 0 && dialects.length > 1) throw new Error('--port needs a single --dialect');
-	return { dialects, port, tokens: tokens.length > 0 ? tokens : [DEFAULT_TOKEN] };
+	return { dialects, port, tokens: tokens.length > 0 ? tokens : [DEFAULT_TOKEN], latencyMs };
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -59,6 +67,7 @@ export async function main(argv: string[]): Promise<void> {
 	const emulators: CozeEmulator[] = [];
 	for (const dialect of opts.dialects) {
 		const emu = await startCozeEmulator({ dialect, port: opts.port, validTokens: opts.tokens });
+		emu.latencyMs = opts.latencyMs;
 		emulators.push(emu);
 		process.stdout.write(`coze emulator (${dialect}) listening on ${emu.url}  token: ${opts.tokens.join(', ')}\n`);
 	}

@@ -8,26 +8,14 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject, INodeExecutionData, INodeListSearchResult, INodeParameters, INodePropertyOptions, ResourceMapperFields } from 'n8n-workflow';
 
-import type { CozeEmulator, Dialect } from './emulator';
-import { CHATFLOW_ID, DRAFT_WORKFLOW_ID, SCHEMA_WORKFLOW_ID, startCozeEmulator, TEAM_WORKSPACE_ID, WORKSPACES_WITH_TEAM } from './emulator';
+import type { Dialect } from './emulator';
+import { CHATFLOW_ID, DRAFT_WORKFLOW_ID, SCHEMA_WORKFLOW_ID, TEAM_WORKSPACE_ID, WORKSPACES_WITH_TEAM } from './emulator';
 import type { CozeCredentials } from './harness/engine';
-import { callNodeMethod, runCozeNode, shutdownEngine } from './harness/engine';
+import { callNodeMethod, runCozeNode } from './harness/engine';
+import { useEmulators } from './harness/emulators';
 
 const TOKEN = 'pat_catalog_secret_token_0123456789';
-const emulators = {} as Record<Dialect, CozeEmulator>;
-
-beforeAll(async () => {
-	emulators.cloud = await startCozeEmulator({ dialect: 'cloud', validTokens: [TOKEN] });
-	emulators.studio = await startCozeEmulator({ dialect: 'studio', validTokens: [TOKEN] });
-});
-afterEach(() => {
-	emulators.cloud.reset();
-	emulators.studio.reset();
-});
-afterAll(async () => {
-	await Promise.all([emulators.cloud.close(), emulators.studio.close()]);
-	await shutdownEngine();
-});
+const emulators = useEmulators(TOKEN);
 
 const credentials = (dialect: Dialect): CozeCredentials => ({
 	region: dialect === 'studio' ? 'studio' : 'custom',

@@ -4,27 +4,14 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import type { CozeEmulator, Dialect } from './emulator';
-import { startCozeEmulator } from './emulator';
+import type { Dialect } from './emulator';
 import type { CozeRunOutcome } from './harness/engine';
-import { capturedLogs, runCozeNode, shutdownEngine } from './harness/engine';
+import { capturedLogs, runCozeNode } from './harness/engine';
+import { useEmulators } from './harness/emulators';
 
 const TOKEN = 'pat_modes_secret_token_0123456789';
 const WF = '7398123456789012345';
-const emulators = {} as Record<Dialect, CozeEmulator>;
-
-beforeAll(async () => {
-	emulators.cloud = await startCozeEmulator({ dialect: 'cloud', validTokens: [TOKEN] });
-	emulators.studio = await startCozeEmulator({ dialect: 'studio', validTokens: [TOKEN] });
-});
-afterEach(() => {
-	emulators.cloud.reset();
-	emulators.studio.reset();
-});
-afterAll(async () => {
-	await Promise.all([emulators.cloud.close(), emulators.studio.close()]);
-	await shutdownEngine();
-});
+const emulators = useEmulators(TOKEN);
 
 async function run(
 	dialect: Dialect,

@@ -8,30 +8,15 @@ import { inspect } from 'node:util';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import type { CozeEmulator, Dialect } from './emulator';
-import { startCozeEmulator } from './emulator';
+import type { Dialect } from './emulator';
 import type { CozeCredentials, CozeRunOutcome } from './harness/engine';
-import { capturedLogs, runCozeNode, shutdownEngine } from './harness/engine';
+import { capturedLogs, runCozeNode } from './harness/engine';
+import { useEmulators } from './harness/emulators';
 
 const TOKEN = 'pat_secret_TOKEN_do_not_leak_0123456789';
 const WF = '7398123456789012345';
 
-const emulators: Record<Dialect, CozeEmulator> = {} as Record<Dialect, CozeEmulator>;
-
-beforeAll(async () => {
-	emulators.cloud = await startCozeEmulator({ dialect: 'cloud', validTokens: [TOKEN] });
-	emulators.studio = await startCozeEmulator({ dialect: 'studio', validTokens: [TOKEN] });
-});
-
-afterEach(() => {
-	emulators.cloud.reset();
-	emulators.studio.reset();
-});
-
-afterAll(async () => {
-	await Promise.all([emulators.cloud.close(), emulators.studio.close()]);
-	await shutdownEngine();
-});
+const emulators = useEmulators(TOKEN);
 
 function credentialsFor(dialect: Dialect, accessToken = TOKEN): CozeCredentials {
 	return { region: dialect === 'studio' ? 'studio' : 'custom', baseUrl: `${emulators[dialect].url}/`, accessToken };

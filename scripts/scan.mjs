@@ -18,8 +18,10 @@ try {
 	const [pack] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { encoding: 'utf8' }));
 	const top = [...new Set(pack.files.map((file) => file.path.split('/')[0]))].sort();
 	console.log(`packed ${pack.filename}: ${pack.entryCount} files, ${(pack.size / 1024).toFixed(1)} kB (${(pack.unpackedSize / 1024).toFixed(1)} kB unpacked)`);
-	if (JSON.stringify(top) !== JSON.stringify(['LICENSE', 'README.md', 'dist', 'package.json'])) {
-		console.log(`✕ the tarball holds ${top.join(', ')}; expected only dist/, README.md, LICENSE, package.json`);
+	// npm always adds the READMEs (README.md and README.zh-CN.md), LICENSE and package.json.
+	const unexpected = top.filter((entry) => !['LICENSE', 'dist', 'package.json'].includes(entry) && !/^README(\.[\w-]+)?\.md$/.test(entry));
+	if (unexpected.length > 0 || !top.includes('dist')) {
+		console.log(`✕ the tarball holds ${top.join(', ')}; expected only dist/, the READMEs, LICENSE and package.json`);
 		failed = true;
 	}
 	const extracted = join(dir, 'package');

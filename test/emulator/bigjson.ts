@@ -11,6 +11,7 @@ import type { ServerResponse } from 'node:http';
 
 import type { Reply } from './core';
 import { toJson } from './json';
+import { waitDrainOrClose } from './sse';
 
 const PREFIX = '{"items":[';
 const SUFFIX = ']}';
@@ -82,7 +83,7 @@ export function bigJsonReply(envelope: Record<string, unknown>, bytes: number): 
 			const alive = (): boolean => !res.destroyed && !ctx.state.closed;
 			const put = async (s: string): Promise<boolean> => {
 				if (!alive()) return false;
-				if (!res.write(Buffer.from(s, 'utf8'))) await drainOrClose(res);
+				if (!res.write(Buffer.from(s, 'utf8'))) await waitDrainOrClose(res);
 				return alive();
 			};
 			if (!(await put(head))) return;
@@ -97,15 +98,3 @@ export function bigJsonReply(envelope: Record<string, unknown>, bytes: number): 
 
 /** Use as the `data` value of the envelope passed to `bigJsonReply`. */
 export const BIG_JSON_DATA = MARK;
-
-function drainOrClose(res: ServerResponse): Promise<void> {
-	return new Promise<void>((resolve) => {
-		const done = (): void => {
-			res.off('drain', done);
-			res.off('close', done);
-			resolve();
-		};
-		res.once('drain', done);
-		res.once('close', done);
-	});
-}

@@ -53,7 +53,8 @@ export function randomCuts(buf: Buffer, rnd: () => number): number[] {
 	return [...cuts].filter((c) => c > 0 && c < buf.length).sort((x, y) => x - y);
 }
 
-function waitDrainOrClose(res: ServerResponse): Promise<void> {
+/** Resolves when the socket can take more, or has closed (so a writer never waits forever). */
+export function waitDrainOrClose(res: ServerResponse): Promise<void> {
 	return new Promise<void>((resolve) => {
 		const done = (): void => {
 			res.off('drain', done);

@@ -7,6 +7,7 @@ import { fileInputValue } from '../helpers/files';
 import type { NameValuePair } from '../helpers/inputs';
 import { inputsFromJson, inputsFromPairs } from '../helpers/inputs';
 import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom } from '../helpers/output';
+import { oncePerRun } from '../helpers/perRun';
 import { pollRunUntilDone } from '../helpers/polling';
 import { checkInputsAgainstSpecs, isFileArraySpec, isFileSpec } from '../helpers/schema';
 import { runWorkflowStream } from '../helpers/streamRun';
@@ -355,29 +356,14 @@ async function inputsFromSchema(
 	return checkInputsAgainstSpecs(node, values, specs, itemIndex);
 }
 
-// One look-up of a workflow's inputs per run of the node, however many items there are: the
-// input item list is a fresh object on every run.
-const inputSpecsByRun = new WeakMap<object, Map<string, Promise<Record<string, InputSpec>>>>();
-
+/** One look-up of a workflow's inputs per run of the node, however many items there are. */
 function cachedInputSpecs(
 	this: IExecuteFunctions,
 	connection: CozeConnection,
 	workflowId: string,
 	itemIndex: number,
 ): Promise<Record<string, InputSpec>> {
-	const key = this.getInputData();
-	let cache = inputSpecsByRun.get(key);
-	if (!cache) {
-		cache = new Map();
-		inputSpecsByRun.set(key, cache);
-	}
-	let specs = cache.get(workflowId);
-	if (!specs) {
-		specs = workflowInputSpecs.call(this, connection, workflowId, itemIndex);
-		cache.set(workflowId, specs);
-		specs.catch(() => cache?.delete(workflowId));
-	}
-	return specs;
+	return oncePerRun(this, `inputSpecs:${workflowId}`, async () => await workflowInputSpecs.call(this, connection, workflowId, itemIndex));
 }
 
 export function runResult(body: Record<string, unknown>, logid: string | undefined, unwrapText: boolean): IDataObject {

@@ -13,6 +13,7 @@ import { asNodeError, cozeApiError } from '../helpers/errors';
 import { isPlainObject, parseJsonKeepingBigIntegers } from '../helpers/json';
 import type { SseEvent } from '../helpers/sse';
 import { NotAnEventStream, readSseEvents } from '../helpers/sse';
+import { oncePerRun } from '../helpers/perRun';
 import { waitUnlessCancelled } from '../helpers/wait';
 import { parseRetryAfter, retryPolicyOf, retryWait } from './retry';
 
@@ -50,20 +51,10 @@ const CLOUD_BASE_URLS: Record<string, string> = {
 	com: 'https://api.coze.com',
 };
 
-// The credential is the same for every item of a run: read and checked once per run (the input
-// item list is a fresh object on every run of the node).
-const connectionsByRun = new WeakMap<object, Promise<CozeConnection>>();
-
+/** The credential is the same for every item of a run: read and checked once per run. */
 export async function getCozeConnection(this: CozeContext, itemIndex = 0): Promise<CozeConnection> {
 	if (!('getInputData' in this)) return await readConnection.call(this, itemIndex);
-	const key = this.getInputData();
-	let connection = connectionsByRun.get(key);
-	if (!connection) {
-		connection = readConnection.call(this, itemIndex);
-		connectionsByRun.set(key, connection);
-		connection.catch(() => connectionsByRun.delete(key));
-	}
-	return await connection;
+	return await oncePerRun(this, 'connection', async () => await readConnection.call(this, itemIndex));
 }
 
 async function readConnection(this: CozeContext, itemIndex: number): Promise<CozeConnection> {

@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions, NodeApiError } from 'n8n-workflow';
 
+import { oncePerRun } from '../helpers/perRun';
+
 export interface RetryPolicy {
 	/** Attempts in all, the first included. */
 	maxAttempts: number;
@@ -13,18 +15,10 @@ const MAX_WAIT_MS = 60_000;
 // Coze's request-limit codes (4009 system limit, 4020 purchased RPM); 4013 is a model error.
 const RATE_LIMIT_CODES = new Set([4009, 4020]);
 
-const policiesByRun = new WeakMap<object, RetryPolicy>();
-
 /** The retry options of the node: node-wide, so read from the first item, once per run. */
 export function retryPolicyOf(context: IExecuteFunctions | ILoadOptionsFunctions): RetryPolicy {
 	if (!('getInputData' in context)) return DEFAULT_RETRY;
-	const key = context.getInputData();
-	let policy = policiesByRun.get(key);
-	if (!policy) {
-		policy = readRetryPolicy(context);
-		policiesByRun.set(key, policy);
-	}
-	return policy;
+	return oncePerRun(context, 'retryPolicy', () => readRetryPolicy(context));
 }
 
 function readRetryPolicy(context: IExecuteFunctions): RetryPolicy {

@@ -2,7 +2,9 @@
  * Authentication per dialect (coze-api.md §1.2, §5.3).
  *
  * cloud  — `Authorization: Bearer <token>`; missing or unknown → HTTP 200
- *          `{"code":4100,"msg":"authentication is invalid","detail":{"logid":…}}`.
+ *          `{"code":4100,"msg":"authentication is invalid","detail":{"logid":…}}`. Accepted: the
+ *          `validTokens` and the live access tokens of the OAuth endpoint (oauth.ts); an expired or
+ *          revoked OAuth token gets the same body with HTTP 200 or 401 (`expiredTokenAnswer`).
  *          ASSUMPTION: the scheme word is matched case-insensitively (RFC 7235); how api.coze.cn
  *          treats `bearer` is not documented.
  * studio — only an allow-list of paths is "Open API" (Bearer); the header is split on the literal,
@@ -15,6 +17,7 @@
  */
 import type { Reply, RequestContext } from './core';
 import { cloudError, studioPlain } from './dialect';
+import { isTokenLive } from './oauth';
 
 function authorizationHeader(ctx: RequestContext): string {
 	const h = ctx.req.headers.authorization;
@@ -26,6 +29,11 @@ export function cloudAuth(ctx: RequestContext): Reply | undefined {
 	const m = /^Bearer\s+(\S.*)$/i.exec(authorizationHeader(ctx).trim());
 	const token = m ? m[1].trim() : '';
 	if (token !== '' && ctx.state.validTokens.has(token)) return undefined;
+	const issued = token === '' ? undefined : ctx.state.oauthTokens.get(token);
+	if (issued) {
+		if (isTokenLive(ctx.state, issued)) return undefined;
+		return cloudError(ctx.logId, 4100, 'authentication is invalid', {}, ctx.state.expiredTokenAnswer === 'http401' ? 401 : 200);
+	}
 	return cloudError(ctx.logId, 4100, 'authentication is invalid');
 }
 

@@ -4,17 +4,47 @@
  *   node dist/test/emulator/cli.js                     # one cloud and one studio emulator, random ports
  *   node dist/test/emulator/cli.js --dialect studio --port 8888 --token pat_demo
  *   node dist/test/emulator/cli.js --dialect cloud --latency 100   # answers runs after 100 ms
+ *   node dist/test/emulator/cli.js --dialect cloud --oauth-app 1234567890:kid_abc:./public.pem
+ *       # registers an OAuth JWT service app (app id : public key fingerprint (kid) : RSA public key
+ *       # PEM file; repeatable) for POST /api/permission/oauth2/token (cloud only, oauth.ts)
  *
- * Prints each emulator's URL and the valid token(s); stops on SIGINT / SIGTERM.
+ * Prints each emulator's URL, the valid token(s) and (cloud) the registered OAuth app ids; stops on
+ * SIGINT / SIGTERM.
  */
-import type { CozeEmulator, Dialect } from './index';
-import { DEFAULT_TOKEN, startCozeEmulator } from './index';
+import { readFileSync } from 'node:fs';
+
+import type { CozeEmulator, Dialect, OAuthApp } from './index';
+import { DEFAULT_OAUTH_AUDIENCE, DEFAULT_TOKEN, OAUTH_TOKEN_PATH, startCozeEmulator } from './index';
+
+export const USAGE =
+	'usage: cli [--dialect cloud|studio|both] [--port N] [--token T]... [--latency MS] [--oauth-app APP_ID:KID:PUBLIC_KEY_PEM_FILE]...';
 
 interface CliOptions {
 	dialects: Dialect[];
 	port: number;
 	tokens: string[];
 	latencyMs: number;
+	/** `--oauth-app` values, PEM files read. */
+	oauthApps: OAuthApp[];
+}
+
+/** `APP_ID:KID:PEM_FILE` (the file path may itself hold colons). */
+function parseOAuthApp(v: string): OAuthApp {
+	const first = v.indexOf(':');
+	const second = first === -1 ? -1 : v.indexOf(':', first + 1);
+	const appId = v.slice(0, first);
+	const keyId = v.slice(first + 1, second);
+	const file = v.slice(second + 1);
+	if (first === -1 || second === -1 || appId === '' || keyId === '' || file === '') {
+		throw new Error(`--oauth-app must be APP_ID:KID:PUBLIC_KEY_PEM_FILE, not ${v}`);
+	}
+	let publicKeyPem: string;
+	try {
+		publicKeyPem = readFileSync(file, 'utf8');
+	} catch (e) {
+		throw new Error(`--oauth-app ${appId}: cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+	}
+	return { appId, keyId, publicKeyPem };
 }
 
 export function parseArgs(argv: string[]): CliOptions {
@@ -22,6 +52,7 @@ export function parseArgs(argv: string[]): CliOptions {
 	let port = 0;
 	let latencyMs = 0;
 	const tokens: string[] = [];
+	const oauthApps: OAuthApp[] = [];
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
 		const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -51,25 +82,32 @@ export function parseArgs(argv: string[]): CliOptions {
 				if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error('--latency must be a number of milliseconds');
 				break;
 			}
+			case '--oauth-app':
+				oauthApps.push(parseOAuthApp(value()));
+				break;
 			case '--help':
 			case '-h':
-				throw new Error('usage: cli [--dialect cloud|studio|both] [--port N] [--token T]... [--latency MS]');
+				throw new Error(USAGE);
 			default:
 				throw new Error(`unknown argument ${arg}`);
 		}
 	}
 	if (port !== 0 && dialects.length > 1) throw new Error('--port needs a single --dialect');
-	return { dialects, port, tokens: tokens.length > 0 ? tokens : [DEFAULT_TOKEN], latencyMs };
+	return { dialects, port, tokens: tokens.length > 0 ? tokens : [DEFAULT_TOKEN], latencyMs, oauthApps };
 }
 
 export async function main(argv: string[]): Promise<void> {
 	const opts = parseArgs(argv);
 	const emulators: CozeEmulator[] = [];
 	for (const dialect of opts.dialects) {
-		const emu = await startCozeEmulator({ dialect, port: opts.port, validTokens: opts.tokens });
+		const emu = await startCozeEmulator({ dialect, port: opts.port, validTokens: opts.tokens, oauthApps: opts.oauthApps });
 		emu.latencyMs = opts.latencyMs;
 		emulators.push(emu);
 		process.stdout.write(`coze emulator (${dialect}) listening on ${emu.url}  token: ${opts.tokens.join(', ')}\n`);
+		if (dialect === 'cloud' && opts.oauthApps.length > 0) {
+			const ids = [...new Set(opts.oauthApps.map((a) => a.appId))];
+			process.stdout.write(`  OAuth apps: ${ids.join(', ')}  (POST ${OAUTH_TOKEN_PATH}, aud ${DEFAULT_OAUTH_AUDIENCE})\n`);
+		}
 	}
 	const stop = (signal: string): void => {
 		process.stdout.write(`\n${signal}: stopping coze emulator\n`);

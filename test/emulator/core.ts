@@ -3,6 +3,7 @@
  * per-request context handed to handlers, and `Reply`, the description of an answer that
  * server.ts writes to the socket. Endpoint modules build Replies; they never touch the socket.
  */
+import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { IdGenerator } from './ids';
@@ -12,11 +13,13 @@ import type {
 	ChatOptions,
 	ChatScenario,
 	Dialect,
+	ExpiredTokenAnswer,
 	Fault,
 	RecordedRequest,
 	RunScenario,
 	StreamScenario,
 	StudioPreStreamContentType,
+	TokenRequestRecord,
 	UploadLimits,
 	UploadRecord,
 	Usage,
@@ -123,6 +126,21 @@ export interface StoredObject {
 	query: Record<string, string>;
 }
 
+/** A registered OAuth service-app key (oauth.ts), by its fingerprint `keyId` (the JWT's kid). */
+export interface OAuthKey {
+	appId: string;
+	keyId: string;
+	publicKey: KeyObject;
+}
+
+/** An access token issued by the OAuth token endpoint (oauth.ts). */
+export interface IssuedToken {
+	/** Emulator-clock unix seconds; invalid from this second on. */
+	expiresAt: number;
+	/** `expireOAuthTokens()` was called after it was issued. */
+	revoked: boolean;
+}
+
 /** Runs before routing; returning a Reply short-circuits the request (seam for fault injection). */
 export type Interceptor = (ctx: RequestContext) => Reply | undefined | Promise<Reply | undefined>;
 
@@ -170,6 +188,19 @@ export interface EmulatorState {
 	readonly runCounts: Map<string, Map<string, number>>;
 	/** In-flight run requests per workflow id (accounting.ts). */
 	readonly concurrency: Map<string, { current: number; max: number }>;
+	/** OAuth (oauth.ts): registered keys by kid. */
+	readonly oauthKeys: Map<string, OAuthKey>;
+	/** The `aud` a token-request JWT must carry. */
+	readonly oauthAudience: string;
+	/** Emulator clock = real clock + this (seconds). */
+	clockOffsetSeconds: number;
+	maxTokenLifetimeSeconds: number;
+	expiredTokenAnswer: ExpiredTokenAnswer;
+	/** Every access token issued, by token (kept so an expired one is told apart from an unknown one). */
+	readonly oauthTokens: Map<string, IssuedToken>;
+	/** jti values of the JWTs that obtained a token. */
+	readonly usedJtis: Set<string>;
+	readonly tokenRequests: TokenRequestRecord[];
 }
 
 /** A `setFaultRate` plan with its PRNG. */

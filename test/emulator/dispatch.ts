@@ -9,6 +9,7 @@ import { CHAT_PATH, chatHandler } from './chat';
 import { json } from './core';
 import { cloudUploadHandler, STUDIO_STORAGE_PREFIX, studioBodyTooLarge, studioStorageHandler, studioUploadHandler, UPLOAD_PATH } from './files';
 import { CLOUD_HISTORY_PATH, cloudHistoryHandler, STUDIO_HISTORY_PATH, studioHistoryHandler } from './history';
+import { OAUTH_TOKEN_PATH, oauthTokenHandler } from './oauth';
 import { WORKFLOWS_RESUME_PATH, workflowsResumeHandler } from './resume';
 import { Router } from './router';
 import { RUN_PATH, runHandler } from './run';
@@ -22,6 +23,9 @@ import {
 	workflowsListHandler,
 } from './workflows';
 import { WORKSPACES_PATH, workspacesHandler } from './workspaces';
+
+/** cloud routes answered WITHOUT the Bearer auth: the OAuth token endpoint (its Bearer is a JWT, oauth.ts). */
+export const CLOUD_PUBLIC_ROUTES = new Router().add({ method: 'POST', path: OAUTH_TOKEN_PATH, handler: oauthTokenHandler });
 
 export const CLOUD_ROUTES = new Router().add(
 	{ method: 'POST', path: RUN_PATH, handler: runHandler },
@@ -56,9 +60,13 @@ export const RUN_REQUEST_PATHS = new Set([RUN_PATH, STREAM_RUN_PATH, STREAM_RESU
 
 /**
  * cloud: unknown path or method → 404 (the path is matched exactly as sent: `//v1/…` is unknown). ASSUMPTION: api.coze.cn's 404 body is undocumented; a
- * plain-text `404 page not found` (with the log-id header) stands in. Known paths authenticate first.
+ * plain-text `404 page not found` (with the log-id header) stands in. Known paths authenticate first,
+ * except CLOUD_PUBLIC_ROUTES (`POST /api/permission/oauth2/token`; other methods on it → 404).
+ * Studio has no such route: its `/api/…` paths need a session cookie (see dispatchStudio).
  */
 export async function dispatchCloud(ctx: RequestContext): Promise<Reply> {
+	const pub = CLOUD_PUBLIC_ROUTES.match(ctx.recorded.method, ctx.recorded.path);
+	if (pub) return pub.route.handler(ctx);
 	const m = CLOUD_ROUTES.match(ctx.recorded.method, ctx.recorded.path);
 	if (!m) return { kind: 'raw', status: 404, body: '404 page not found', contentType: 'text/plain; charset=utf-8' };
 	const denied = cloudAuth(ctx);

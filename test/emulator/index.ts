@@ -11,6 +11,7 @@
  *   core.ts       internal state, request context, Reply
  *   dialect.ts    envelopes, log ids headers, debug URLs of both dialects
  *   auth.ts       Bearer auth of both dialects, Studio's Open-API path allow-list
+ *   oauth.ts      POST /api/permission/oauth2/token (cloud): OAuth JWT service apps, issued tokens, emulator clock
  *   run.ts        POST /v1/workflow/run (sync + async), request parsing shared with stream.ts
  *   stream.ts     POST /v1/workflow/stream_run, /v1/workflow/stream_resume (SSE)
  *   resume.ts     POST /v1/workflows/resume (cloud)
@@ -27,7 +28,7 @@
  *   accounting.ts run counts per parameters key, in-flight run requests (maxConcurrentRuns)
  *   bigjson.ts    RunScenario `bigJson`: a huge `data` generated while it is written
  *   ids.ts, json.ts  19-digit ids / log ids, bigint-aware JSON
- *   cli.ts        `node cli.js [--dialect cloud|studio] [--port N] [--token T]`
+ *   cli.ts        `node cli.js [--dialect cloud|studio] [--port N] [--token T] [--oauth-app ID:KID:PEMFILE]`
  */
 import { resetConcurrency, runCountOf } from './accounting';
 import { clone, DEFAULT_WORKSPACES, defaultUploadLimits, newDefaultCatalogue } from './catalogue';
@@ -37,10 +38,29 @@ import { dispatchCloud, dispatchStudio, RUN_REQUEST_PATHS } from './dispatch';
 import { faultInterceptor, queueFaults, setFaultRate } from './faults';
 import { IdGenerator } from './ids';
 import { isJsonObject } from './json';
+import {
+	checkClockOffset,
+	checkExpiredTokenAnswer,
+	checkMaxTokenLifetime,
+	DEFAULT_OAUTH_AUDIENCE,
+	MAX_DURATION_SECONDS,
+	registerOAuthApp,
+	revokeOAuthTokens,
+} from './oauth';
 import { bodyWorkflowId, RUN_PATH } from './run';
 import { createEmulatorServer } from './server';
 import { STREAM_RUN_PATH } from './stream';
-import type { CatalogueWorkflow, CozeEmulator, FileRef, RecordedRequest, StartOptions, UploadLimits, UploadRecord, Workspace } from './types';
+import type {
+	CatalogueWorkflow,
+	CozeEmulator,
+	ExpiredTokenAnswer,
+	FileRef,
+	RecordedRequest,
+	StartOptions,
+	UploadLimits,
+	UploadRecord,
+	Workspace,
+} from './types';
 
 export type {
 	AsyncScenario,
@@ -50,9 +70,11 @@ export type {
 	Chunking,
 	CozeEmulator,
 	Dialect,
+	ExpiredTokenAnswer,
 	Fault,
 	FaultRate,
 	FileRef,
+	OAuthApp,
 	RateLimitVia,
 	RecordedRequest,
 	RunScenario,
@@ -61,6 +83,7 @@ export type {
 	StreamOptions,
 	StreamScenario,
 	StudioPreStreamContentType,
+	TokenRequestRecord,
 	UploadLimits,
 	UploadRecord,
 	Usage,
@@ -89,6 +112,7 @@ export {
 export { runKey } from './accounting';
 export { BIG_JSON_MIN_BYTES } from './bigjson';
 export { closedPortUrl, RATE_LIMIT_MSG } from './faults';
+export { DEFAULT_OAUTH_AUDIENCE, DEFAULT_TOKEN_DURATION_SECONDS, JWT_BEARER_GRANT, OAUTH_TOKEN_PATH } from './oauth';
 
 export const DEFAULT_TOKEN = 'test-token';
 
@@ -97,6 +121,11 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 	const startWorkspaces = (): Workspace[] => clone(opts.workspaces ?? [...DEFAULT_WORKSPACES]);
 	const startCatalogue = (): CatalogueWorkflow[] => (opts.workflowCatalogue ? clone(opts.workflowCatalogue) : newDefaultCatalogue());
 	const startLimits = (): UploadLimits => ({ ...defaultUploadLimits(dialect), ...clone(opts.uploadLimits ?? {}) });
+	const startClockOffset = checkClockOffset(opts.clockOffsetSeconds ?? 0);
+	const startMaxLifetime = checkMaxTokenLifetime(opts.maxTokenLifetimeSeconds ?? MAX_DURATION_SECONDS);
+	const startExpiredAnswer = checkExpiredTokenAnswer(opts.expiredTokenAnswer ?? 'body4100');
+	const audience = opts.oauthAudience ?? DEFAULT_OAUTH_AUDIENCE;
+	if (typeof audience !== 'string' || audience === '') throw new TypeError('oauthAudience must be a non-empty string');
 	const state: EmulatorState = {
 		dialect,
 		url: '',
@@ -127,7 +156,16 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 		faultRates: new Map(),
 		runCounts: new Map(),
 		concurrency: new Map(),
+		oauthKeys: new Map(),
+		oauthAudience: audience,
+		clockOffsetSeconds: startClockOffset,
+		maxTokenLifetimeSeconds: startMaxLifetime,
+		expiredTokenAnswer: startExpiredAnswer,
+		oauthTokens: new Map(),
+		usedJtis: new Set(),
+		tokenRequests: [],
 	};
+	for (const app of opts.oauthApps ?? []) registerOAuthApp(state, app);
 	// Studio collapses repeated slashes before routing (see dispatch.ts); cloud matches paths as sent.
 	const postsTo = (paths: Set<string>, workflowId: string): RecordedRequest[] =>
 		state.requests.filter(
@@ -194,6 +232,28 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 		runsByKey: (workflowId) => new Map(state.runCounts.get(workflowId) ?? []),
 		maxConcurrentRuns: (workflowId) => state.concurrency.get(workflowId)?.max ?? 0,
 		resetConcurrency: () => resetConcurrency(state),
+		addOAuthApp: (app) => registerOAuthApp(state, app),
+		get clockOffsetSeconds(): number {
+			return state.clockOffsetSeconds;
+		},
+		set clockOffsetSeconds(seconds: number) {
+			state.clockOffsetSeconds = checkClockOffset(seconds);
+		},
+		get maxTokenLifetimeSeconds(): number {
+			return state.maxTokenLifetimeSeconds;
+		},
+		set maxTokenLifetimeSeconds(seconds: number) {
+			state.maxTokenLifetimeSeconds = checkMaxTokenLifetime(seconds);
+		},
+		get expiredTokenAnswer(): ExpiredTokenAnswer {
+			return state.expiredTokenAnswer;
+		},
+		set expiredTokenAnswer(answer: ExpiredTokenAnswer) {
+			state.expiredTokenAnswer = checkExpiredTokenAnswer(answer);
+		},
+		tokenRequests: state.tokenRequests,
+		expireOAuthTokens: () => revokeOAuthTokens(state),
+		/** See CozeEmulator.reset (types.ts) for what it keeps, OAuth apps and issued tokens included. */
 		reset(): void {
 			for (const m of [
 				state.runScenarios,
@@ -222,6 +282,11 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 			state.uploadLimits = startLimits();
 			state.latencyMs = 0;
 			resetConcurrency(state); // in-flight requests stay counted until they end
+			// OAuth: registered apps, used jti values and issued tokens are kept (tokens stay valid until they expire).
+			state.clockOffsetSeconds = startClockOffset;
+			state.maxTokenLifetimeSeconds = startMaxLifetime;
+			state.expiredTokenAnswer = startExpiredAnswer;
+			state.tokenRequests.length = 0; // same identity as `emulator.tokenRequests`
 		},
 		close: () => server.close(),
 	};

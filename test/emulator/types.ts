@@ -378,6 +378,48 @@ export interface FileRef {
 	upload?: UploadRecord;
 }
 
+// ---------------------------------------------------------------- OAuth JWT service apps (cloud)
+
+/**
+ * A registered OAuth service app ("JWT" / 服务类应用) key: `keyId` is the public key's fingerprint
+ * the client puts in the JWT header's `kid`; `publicKeyPem` the RSA public key (SPKI or PKCS#1 PEM).
+ * An app may register several keys (one OAuthApp per key, same `appId`).
+ */
+export interface OAuthApp {
+	appId: string;
+	keyId: string;
+	publicKeyPem: string;
+}
+
+/**
+ * How an expired or revoked OAuth access token is refused by the cloud endpoints:
+ * `body4100` = HTTP 200 `{"code":4100,"msg":"authentication is invalid","detail":{"logid":…}}`
+ * (what an unknown token gets); `http401` = the same JSON body with HTTP 401.
+ */
+export type ExpiredTokenAnswer = 'body4100' | 'http401';
+
+/**
+ * One `POST /api/permission/oauth2/token` request (accepted or not). The claim fields are what the
+ * request carried, filled whenever they could be read (whatever its validity): `kid` from the JWT
+ * header, `appId` = the JWT's `iss`, `audience` = its `aud`, `sessionName` = its `session_name`
+ * (strings only), `durationSeconds` = the body's `duration_seconds` when it is a number (900 when
+ * the body has none).
+ */
+export interface TokenRequestRecord {
+	ok: boolean;
+	/** Why it was refused (the error_message sent), when !ok. */
+	error?: string;
+	kid?: string;
+	appId?: string;
+	audience?: string;
+	sessionName?: string;
+	durationSeconds?: number;
+	/** the access token issued, when ok */
+	accessToken?: string;
+	/** expires_in sent, when ok (emulator-clock unix seconds) */
+	expiresAt?: number;
+}
+
 export interface CozeEmulator {
 	/** e.g. `http://127.0.0.1:41234` (no trailing slash). */
 	readonly url: string;
@@ -462,12 +504,42 @@ export interface CozeEmulator {
 	/** Forgets the maxima of `maxConcurrentRuns` (each restarts at the number of requests in flight now). */
 	resetConcurrency(): void;
 
+	// ------------------------------------------------------------ OAuth JWT (cloud; see oauth.ts)
+
+	/**
+	 * Registers a service app's public key (cloud `POST /api/permission/oauth2/token`). A `keyId`
+	 * already registered is replaced. Throws if the PEM is not an RSA public key.
+	 */
+	addOAuthApp(app: OAuthApp): void;
+	/**
+	 * The emulator's clock = the real clock + this many seconds (an integer; default
+	 * StartOptions.clockOffsetSeconds, else 0). Used for every OAuth time check (JWT iat / exp) and
+	 * for `expires_in` and the expiry of issued tokens. Read per request.
+	 */
+	clockOffsetSeconds: number;
+	/**
+	 * Issued access tokens live min(duration_seconds, this) seconds (an integer ≥ 0; default 86399).
+	 * 0 issues tokens that are already expired (expires_in = now): every use is refused.
+	 */
+	maxTokenLifetimeSeconds: number;
+	/** How an expired / revoked OAuth access token is refused (default `body4100`). */
+	expiredTokenAnswer: ExpiredTokenAnswer;
+	/** Every token request received, in order, accepted or not (same array identity across `reset()`). */
+	readonly tokenRequests: TokenRequestRecord[];
+	/** Makes every OAuth access token issued so far invalid (as if expired); later ones are not affected. */
+	expireOAuthTokens(): void;
+
 	/**
 	 * Clears scenarios, recorded requests, uploads, remembered executions, conversations, poll counts
 	 * and schemas (keeps tokens); restores `studioPreStreamContentType`, the workspaces, the workflow
 	 * catalogue and the upload limits to their start values (StartOptions, else the defaults). Also
 	 * clears queued faults, fault rates and run counts, sets `latencyMs` to 0 and resets the
 	 * concurrency maxima (`resetConcurrency()`).
+	 * OAuth: restores `clockOffsetSeconds`, `maxTokenLifetimeSeconds` and `expiredTokenAnswer` to
+	 * their StartOptions values (else the defaults) and empties `tokenRequests` (same array); keeps
+	 * the registered apps (StartOptions ones and `addOAuthApp` ones), the used JWT `jti` values and
+	 * the issued access tokens, which stay valid until they expire (or `expireOAuthTokens()`), so a
+	 * test can reuse a token across executions.
 	 */
 	reset(): void;
 	/** Closes the server and destroys every open socket (hanging requests too). Idempotent. */
@@ -487,4 +559,14 @@ export interface StartOptions {
 	workflowCatalogue?: CatalogueWorkflow[];
 	/** Overrides of the dialect's default upload limits, also restored by `reset()`. */
 	uploadLimits?: Partial<UploadLimits>;
+	/** Registered OAuth service apps (public keys); cloud only (Studio has no OAuth). */
+	oauthApps?: OAuthApp[];
+	/** The `aud` a token-request JWT must carry; default `api.coze.cn`. */
+	oauthAudience?: string;
+	/** See `CozeEmulator.clockOffsetSeconds` (default 0); also restored by `reset()`. */
+	clockOffsetSeconds?: number;
+	/** See `CozeEmulator.maxTokenLifetimeSeconds` (default 86399); also restored by `reset()`. */
+	maxTokenLifetimeSeconds?: number;
+	/** See `CozeEmulator.expiredTokenAnswer` (default `body4100`); also restored by `reset()`. */
+	expiredTokenAnswer?: ExpiredTokenAnswer;
 }

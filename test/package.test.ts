@@ -35,7 +35,7 @@ describe('package', () => {
 		expect(packageJson.dependencies ?? {}).toEqual({});
 		expect(packageJson.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 		const paths = [...packageJson.n8n.nodes, ...packageJson.n8n.credentials] as string[];
-		expect(paths.length).toBe(2);
+		expect(paths.length).toBe(3);
 		for (const path of paths) {
 			expect(path).toMatch(/^dist\//);
 			expect(existsSync(join(PACKAGE_DIR, path))).toBe(true);
@@ -45,27 +45,34 @@ describe('package', () => {
 		}
 	});
 
-	it('ships code that imports nothing but n8n-workflow', () => {
+	// node:crypto is the one built-in n8n's community rules allow, for signing the OAuth JWT.
+	it('ships code that imports nothing but n8n-workflow, and node:crypto only to sign the OAuth JWT', () => {
 		const files = (readdirSync(join(PACKAGE_DIR, 'dist'), { recursive: true }) as string[])
 			.filter((file) => file.endsWith('.js'))
 			.map((file) => join('dist', file));
 		expect(files.length).toBeGreaterThan(5);
-		const required = new Set<string>();
+		const required = new Map<string, Set<string>>();
 		for (const file of files) {
 			for (const match of readFileSync(join(PACKAGE_DIR, file), 'utf8').matchAll(/require\("([^"]+)"\)/g)) {
-				if (!match[1].startsWith('.')) required.add(match[1]);
+				if (match[1].startsWith('.')) continue;
+				if (!required.has(match[1])) required.set(match[1], new Set());
+				required.get(match[1])?.add(file);
 			}
 		}
-		expect([...required]).toEqual(['n8n-workflow']);
+		expect([...required.keys()].sort()).toEqual(['n8n-workflow', 'node:crypto']);
+		expect([...(required.get('node:crypto') ?? [])]).toEqual([join('dist', 'credentials', 'cozeJwt.js')]);
 	});
 
 	it('loads through n8n-core as a node usable as an AI tool, with its credential', async () => {
 		const pkg = await loadPackage();
 		expect(pkg.nodeTypeNames).toContain(NODE_TYPE);
-		expect(Object.keys(pkg.credentialTypes)).toEqual(['cozeApi']);
+		expect(Object.keys(pkg.credentialTypes).sort()).toEqual(['cozeApi', 'cozeOAuthApi']);
 		const nodeType = pkg.nodeTypes.getByNameAndVersion(NODE_TYPE, 1) as INodeType;
 		expect(nodeType.description.usableAsTool).toBe(true);
-		expect(nodeType.description.credentials).toEqual([{ name: 'cozeApi', required: true }]);
+		expect(nodeType.description.credentials).toEqual([
+			{ name: 'cozeApi', required: true, displayOptions: { show: { authentication: ['accessToken'] } } },
+			{ name: 'cozeOAuthApi', required: true, displayOptions: { show: { authentication: ['oAuthJwt'] } } },
+		]);
 		expect(nodeType.description.displayName).toBe('Coze Workflow');
 	});
 });

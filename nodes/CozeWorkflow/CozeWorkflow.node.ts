@@ -30,9 +30,33 @@ export class CozeWorkflow implements INodeType {
 			{
 				name: 'cozeApi',
 				required: true,
+				displayOptions: { show: { authentication: ['accessToken'] } },
+			},
+			{
+				name: 'cozeOAuthApi',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuthJwt'] } },
 			},
 		],
 		properties: [
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{
+						name: 'Access Token',
+						value: 'accessToken',
+						description: 'A personal or service access token, or a Coze Studio API key',
+					},
+					{
+						name: 'OAuth (JWT)',
+						value: 'oAuthJwt',
+						description: 'A service OAuth app that signs in with its private key; tokens are renewed automatically',
+					},
+				],
+				default: 'accessToken',
+			},
 			{
 				displayName: 'Operation',
 				name: 'operation',

@@ -26,6 +26,7 @@ import type {
 	ICredentialType,
 	IDataObject,
 	IExecuteData,
+	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
 	INodeCredentialTestResult,
@@ -46,6 +47,7 @@ export const PACKAGE_DIR = [join(__dirname, '..', '..'), join(__dirname, '..', '
 ) as string;
 export const NODE_TYPE = 'n8n-nodes-coze.cozeWorkflow';
 export const CREDENTIAL_TYPE = 'cozeApi';
+export const OAUTH_CREDENTIAL_TYPE = 'cozeOAuthApi';
 const START_TYPE = 'test.start';
 const COZE_NODE_NAME = 'Coze Workflow';
 
@@ -54,6 +56,60 @@ export type CozeCredentials = {
 	baseUrl?: string;
 	accessToken: string;
 };
+
+export type CozeOAuthCredentials = {
+	region: 'cn' | 'com' | 'custom';
+	baseUrl?: string;
+	audience?: string;
+	appId: string;
+	keyId: string;
+	privateKey: string;
+	sessionName?: string;
+	lifetimeSeconds?: number;
+	accessToken?: string;
+	renewAt?: number;
+};
+
+/**
+ * What n8n's database is to its CredentialsHelper: the stored data of each credential type,
+ * read on every getCredentials and written when pre-authentication gets a new token. Pass
+ * the same store to several runs to see a token reused across executions.
+ */
+export class CredentialStore {
+	private readonly data = new Map<string, ICredentialDataDecryptedObject>();
+
+	/** Every pre-authentication n8n asked the credential type for, with whether it was forced. */
+	readonly preAuthentications: Array<{ type: string; expired: boolean }> = [];
+
+	constructor(initial: Record<string, object> = {}) {
+		for (const [type, data] of Object.entries(initial)) this.set(type, data as ICredentialDataDecryptedObject);
+	}
+
+	static for(credentials: CozeCredentials | CozeOAuthCredentials | CredentialStore): CredentialStore {
+		if (credentials instanceof CredentialStore) return credentials;
+		return new CredentialStore({ [typeOf(credentials)]: credentials });
+	}
+
+	get(type: string): ICredentialDataDecryptedObject {
+		const data = this.data.get(type);
+		if (!data) throw new Error(`no ${type} credential in this test`);
+		return { ...data };
+	}
+
+	set(type: string, data: ICredentialDataDecryptedObject): void {
+		this.data.set(type, { ...data });
+	}
+
+	types(): string[] {
+		return [...this.data.keys()];
+	}
+}
+
+function typeOf(credentials: CozeCredentials | CozeOAuthCredentials): string {
+	return 'appId' in credentials ? OAUTH_CREDENTIAL_TYPE : CREDENTIAL_TYPE;
+}
+
+type AnyCredentials = CozeCredentials | CozeOAuthCredentials | CredentialStore;
 
 interface LoadedPackage {
 	nodeTypes: INodeTypes;
@@ -121,7 +177,7 @@ export const capturedLogs: string[] = [];
 
 class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(
-		private readonly data: ICredentialDataDecryptedObject,
+		private readonly store: CredentialStore,
 		private readonly types: Record<string, ICredentialType>,
 	) {
 		super();
@@ -162,8 +218,25 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		return requestOptions;
 	}
 
-	async preAuthentication() {
-		return undefined;
+	// n8n's CredentialsHelper.preAuthentication (packages/cli/src/credentials-helper.ts), step by
+	// step: only for a type with an expirable hidden property, only when that is empty or the
+	// caller saw the token expire; the output is stored and written into the caller's object.
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		node: INode,
+		credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const type = this.types[typeName];
+		const expirable = type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		if (expirable === undefined || typeof type.preAuthentication !== 'function') return undefined;
+		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
+		this.store.preAuthentications.push({ type: typeName, expired: credentialsExpired });
+		const output = await type.preAuthentication.call(helpers, credentials);
+		if (output[expirable.name] === undefined || !node.credentials) return undefined;
+		this.store.set(typeName, { ...this.store.get(typeName), ...output } as ICredentialDataDecryptedObject);
+		return Object.assign(credentials, output);
 	}
 
 	async runPreAuthentication() {
@@ -174,11 +247,18 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used by these tests');
 	}
 
-	async getDecrypted() {
-		return this.data;
+	// As n8n's getDecrypted does, the type's defaults fill what the stored data leaves out.
+	async getDecrypted(_additionalData: unknown, _nodeCredentials: unknown, typeName: string) {
+		const data = this.store.get(typeName);
+		for (const property of this.types[typeName]?.properties ?? []) {
+			if (data[property.name] === undefined) data[property.name] = property.default as ICredentialDataDecryptedObject[string];
+		}
+		return data;
 	}
 
-	async updateCredentials() {}
+	async updateCredentials(_nodeCredentials: unknown, typeName: string, data: ICredentialDataDecryptedObject) {
+		this.store.set(typeName, data);
+	}
 
 	async updateCredentialsOauthTokenData() {}
 
@@ -188,13 +268,13 @@ class TestCredentialsHelper extends ICredentialsHelper {
 }
 
 function additionalDataFor(
-	credentials: CozeCredentials,
+	credentials: AnyCredentials,
 	types: Record<string, ICredentialType>,
 	hooks?: ExecutionLifecycleHooks,
 ): IWorkflowExecuteAdditionalData {
 	return {
 		hooks,
-		credentialsHelper: new TestCredentialsHelper(credentials as unknown as ICredentialDataDecryptedObject, types),
+		credentialsHelper: new TestCredentialsHelper(CredentialStore.for(credentials), types),
 		executionId: '1',
 		restApiUrl: '',
 		instanceBaseUrl: '',
@@ -212,7 +292,7 @@ export interface CozeRunInput {
 	/** Items with binary data; used instead of `items` when given. */
 	inputItems?: INodeExecutionData[];
 	parameters: INodeParameters;
-	credentials: CozeCredentials;
+	credentials: AnyCredentials;
 	continueOnFail?: boolean;
 	nodeType?: string;
 	/** Cancels the execution this long after it started, as n8n's Stop button does. */
@@ -228,6 +308,12 @@ export interface CozeRunOutcome {
 	error?: Error & { description?: string | null; context?: IDataObject; httpCode?: string | null };
 }
 
+/** The credential the node's Authentication parameter asks for, as the editor would set it. */
+function nodeCredentialsFor(parameters: INodeParameters): INode['credentials'] {
+	const type = parameters.authentication === 'oAuthJwt' ? OAUTH_CREDENTIAL_TYPE : CREDENTIAL_TYPE;
+	return { [type]: { id: 'cred-1', name: 'Coze' } };
+}
+
 /** Start (emits `items`) → Coze Workflow, run by WorkflowExecute like a manual execution. */
 export async function runCozeNode(input: CozeRunInput): Promise<CozeRunOutcome> {
 	const pkg = await loadPackage();
@@ -238,7 +324,7 @@ export async function runCozeNode(input: CozeRunInput): Promise<CozeRunOutcome> 
 		typeVersion: 1,
 		position: [200, 0],
 		parameters: input.parameters,
-		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Coze' } },
+		credentials: nodeCredentialsFor(input.parameters),
 		continueOnFail: input.continueOnFail,
 		onError: input.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
 	};
@@ -303,9 +389,11 @@ export async function runCozeNode(input: CozeRunInput): Promise<CozeRunOutcome> 
  * temporary node whose one property routes the test request, executed by n8n-core's
  * RoutingNode with the credential applied, then the test's rules checked against the body.
  */
-export async function testCredential(credentials: CozeCredentials): Promise<INodeCredentialTestResult> {
+export async function testCredential(credentials: CozeCredentials | CozeOAuthCredentials | CredentialStore): Promise<INodeCredentialTestResult> {
 	const pkg = await loadPackage();
-	const credentialType = pkg.credentialTypes[CREDENTIAL_TYPE];
+	const store = CredentialStore.for(credentials);
+	const typeName = store.types()[0];
+	const credentialType = pkg.credentialTypes[typeName];
 	const test = credentialType.test as ICredentialTestRequest;
 	const node: INode = {
 		id: 'temp',
@@ -314,7 +402,7 @@ export async function testCredential(credentials: CozeCredentials): Promise<INod
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: {},
-		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Coze' } },
+		credentials: { [typeName]: { id: 'cred-1', name: 'Coze' } },
 	};
 	const nodeType: INodeType = {
 		description: {
@@ -326,7 +414,7 @@ export async function testCredential(credentials: CozeCredentials): Promise<INod
 			defaults: {},
 			inputs: [],
 			outputs: ['main'],
-			credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+			credentials: [{ name: typeName, required: true }],
 			properties: [
 				{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' },
 			],
@@ -338,7 +426,7 @@ export async function testCredential(credentials: CozeCredentials): Promise<INod
 		getKnownTypes: () => ({}),
 	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-	const additionalData = additionalDataFor(credentials, pkg.credentialTypes);
+	const additionalData = additionalDataFor(store, pkg.credentialTypes);
 	const executeData: IExecuteData = { node, data: {}, source: null };
 	const context = new ExecuteContext(
 		workflow,
@@ -355,8 +443,8 @@ export async function testCredential(credentials: CozeCredentials): Promise<INod
 	const routingNode = new RoutingNode(context, nodeType, {
 		id: 'cred-1',
 		name: 'Coze',
-		type: CREDENTIAL_TYPE,
-		data: credentials as unknown as ICredentialDataDecryptedObject,
+		type: typeName,
+		data: await (additionalData.credentialsHelper as TestCredentialsHelper).getDecrypted(undefined, undefined, typeName),
 	});
 	let response: INodeExecutionData[][] | null | undefined;
 	try {
@@ -404,7 +492,7 @@ export async function callNodeMethod<T>(
 	kind: 'listSearch' | 'loadOptions' | 'resourceMapping',
 	method: string,
 	parameters: INodeParameters,
-	credentials: CozeCredentials,
+	credentials: AnyCredentials,
 	args: unknown[] = [],
 ): Promise<T> {
 	const pkg = await loadPackage();
@@ -415,12 +503,14 @@ export async function callNodeMethod<T>(
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
-		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Coze' } },
+		credentials: nodeCredentialsFor(parameters),
 	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: pkg.nodeTypes });
+	// The editor sends the node's parameters with their defaults filled in, as Workflow does here.
+	const withDefaults = workflow.getNode(node.name) as INode;
 	const additionalData = additionalDataFor(credentials, pkg.credentialTypes);
-	(additionalData as { currentNodeParameters?: INodeParameters }).currentNodeParameters = parameters;
-	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.workflowId');
+	(additionalData as { currentNodeParameters?: INodeParameters }).currentNodeParameters = withDefaults.parameters;
+	const context = new LoadOptionsContext(workflow, withDefaults, additionalData, 'parameters.workflowId');
 	const nodeType = pkg.nodeTypes.getByNameAndVersion(NODE_TYPE, 1) as INodeType;
 	const methods = (nodeType.methods as Record<string, Record<string, (...a: unknown[]) => Promise<T>>>)[kind];
 	return await methods[method].call(context, ...args);

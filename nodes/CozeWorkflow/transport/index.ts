@@ -15,17 +15,23 @@ import type { SseEvent } from '../helpers/sse';
 import { NotAnEventStream, readSseEvents } from '../helpers/sse';
 import { oncePerRun } from '../helpers/perRun';
 import { waitUnlessCancelled } from '../helpers/wait';
+import type { OAuthSession } from './oauth';
+import { credentialsForRequest, currentToken, markTokenRefused, newOAuthSession } from './oauth';
 import { parseRetryAfter, retryPolicyOf, retryWait } from './retry';
 
-export const CREDENTIAL_TYPE = 'cozeApi';
+export const TOKEN_CREDENTIAL = 'cozeApi';
+export const OAUTH_CREDENTIAL = 'cozeOAuthApi';
 
 export type CozeRegion = 'cn' | 'com' | 'custom' | 'studio';
 
 export interface CozeConnection {
 	region: CozeRegion;
 	baseUrl: string;
+	credentialType: typeof TOKEN_CREDENTIAL | typeof OAUTH_CREDENTIAL;
 	/** Only for scrubbing it out of anything Coze echoes back; it is sent by the credential. */
 	secret: string;
+	/** With the OAuth (JWT) credential: the run's access token, renewed as needed. */
+	oauth?: OAuthSession;
 }
 
 export interface CozeRequest {
@@ -57,12 +63,23 @@ export async function getCozeConnection(this: CozeContext, itemIndex = 0): Promi
 	return await oncePerRun(this, 'connection', async () => await readConnection.call(this, itemIndex));
 }
 
+/** Which credential the node uses: its Authentication parameter (absent in workflows saved before it existed). */
+function credentialTypeOf(context: CozeContext): CozeConnection['credentialType'] {
+	const authentication =
+		'getInputData' in context
+			? context.getNodeParameter('authentication', 0, 'accessToken')
+			: context.getCurrentNodeParameter('authentication');
+	return authentication === 'oAuthJwt' ? OAUTH_CREDENTIAL : TOKEN_CREDENTIAL;
+}
+
 async function readConnection(this: CozeContext, itemIndex: number): Promise<CozeConnection> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	const credentialType = credentialTypeOf(this);
+	const credentials = await this.getCredentials(credentialType, itemIndex);
 	const region = String(credentials.region ?? 'cn') as CozeRegion;
-	const secret = String(credentials.accessToken ?? '');
+	const oauth = credentialType === OAUTH_CREDENTIAL ? newOAuthSession(credentials) : undefined;
+	const secret = oauth ? '' : String(credentials.accessToken ?? '');
 	const cloud = CLOUD_BASE_URLS[region];
-	if (cloud) return { region, baseUrl: cloud, secret };
+	if (cloud) return { region, baseUrl: cloud, credentialType, secret, oauth };
 	const baseUrl = String(credentials.baseUrl ?? '')
 		.trim()
 		.replace(/\/+$/, '');
@@ -70,10 +87,10 @@ async function readConnection(this: CozeContext, itemIndex: number): Promise<Coz
 		throw new NodeOperationError(this.getNode(), `The Base URL "${baseUrl}" is not an http(s) address`, {
 			itemIndex,
 			description:
-				'Set Base URL in the Coze API credential to the address of your Coze Studio or Coze endpoint, e.g. http://localhost:8888.',
+				'Set Base URL in the Coze credential to the address of your Coze Studio or Coze endpoint, e.g. http://localhost:8888.',
 		});
 	}
-	return { region, baseUrl, secret };
+	return { region, baseUrl, credentialType, secret, oauth };
 }
 
 /**
@@ -86,21 +103,34 @@ export async function cozeApiRequest(
 	connection: CozeConnection,
 	request: CozeRequest,
 ): Promise<CozeResponse> {
-	return await withRetries(this, request, async () => await sendOnce.call(this, connection, request));
+	return await withRetries(this, connection, request, async () => await sendOnce.call(this, connection, request));
 }
 
 /**
  * Runs `attempt` until it succeeds or fails in a way that must not be retried (see
  * retry.ts), waiting between attempts without timers of our own and stopping when n8n cancels.
  */
-async function withRetries<T>(context: CozeContext, request: CozeRequest, attempt: () => Promise<T>): Promise<T> {
+async function withRetries<T>(
+	context: CozeContext,
+	connection: CozeConnection,
+	request: CozeRequest,
+	attempt: () => Promise<T>,
+): Promise<T> {
 	const policy = retryPolicyOf(context);
 	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+	let renewedAfterRefusal = false;
 	for (let attemptNumber = 1; ; attemptNumber++) {
 		try {
 			return await attempt();
 		} catch (error) {
 			const nodeError = asNodeError(context.getNode(), error, request.itemIndex);
+			// An OAuth token can expire early or be revoked. Coze refused the request before
+			// running anything, so it is safe to send it once more with a new token.
+			if (connection.oauth && !renewedAfterRefusal && isTokenRefusal(nodeError)) {
+				renewedAfterRefusal = true;
+				markTokenRefused(connection.oauth, tokenUsedBy.get(request) ?? '');
+				continue;
+			}
 			const wait = nodeError instanceof NodeApiError ? retryWait(nodeError, request.method, attemptNumber, policy) : undefined;
 			if (wait === undefined || signal?.aborted || !(await waitUnlessCancelled(wait, signal))) {
 				if (attemptNumber > 1) {
@@ -133,7 +163,7 @@ async function sendOnce(this: CozeContext, connection: CozeConnection, request: 
 
 	let response: RawResponse;
 	try {
-		response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options);
+		response = await authenticatedRequest.call(this, connection, request, options);
 	} catch (error) {
 		throw connectionError(node, error, connection, request);
 	}
@@ -164,7 +194,7 @@ export async function cozeStreamRequest(
 	connection: CozeConnection,
 	request: CozeStreamRequest,
 ): Promise<CozeStream> {
-	return await withRetries(this, request, async () => await openStream.call(this, connection, request));
+	return await withRetries(this, connection, request, async () => await openStream.call(this, connection, request));
 }
 
 async function openStream(
@@ -211,7 +241,7 @@ async function openStream(
 
 	let response: RawResponse;
 	try {
-		response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
+		response = await authenticatedRequest.call(this, connection, request, {
 			method: request.method,
 			url: `${connection.baseUrl}${request.path}`,
 			qs: request.qs,
@@ -282,6 +312,35 @@ async function openStream(
 	return { events: events(), logid };
 }
 
+/** The OAuth token each request was last sent with, to know which token Coze refused. */
+const tokenUsedBy = new WeakMap<CozeRequest, string>();
+
+/** The one place requests leave: the credential adds the token (and, for OAuth, renews it). */
+async function authenticatedRequest(
+	this: CozeContext,
+	connection: CozeConnection,
+	request: CozeRequest,
+	options: IHttpRequestOptions,
+): Promise<RawResponse> {
+	if (!connection.oauth) {
+		return (await this.helpers.httpRequestWithAuthentication.call(this, connection.credentialType, options)) as RawResponse;
+	}
+	const credentials = await credentialsForRequest(connection.oauth);
+	try {
+		return (await this.helpers.httpRequestWithAuthentication.call(this, connection.credentialType, options, {
+			credentialsDecrypted: { id: '', name: connection.credentialType, type: connection.credentialType, data: credentials.data },
+		})) as RawResponse;
+	} finally {
+		tokenUsedBy.set(request, String(credentials.data.accessToken ?? ''));
+		credentials.release();
+	}
+}
+
+function isTokenRefusal(error: NodeApiError | NodeOperationError): boolean {
+	const coze = error.context.coze as { code?: unknown; httpStatus?: unknown } | undefined;
+	return coze?.code === 4100 || coze?.httpStatus === 401;
+}
+
 const MAX_ERROR_BODY_BYTES = 1024 * 1024;
 
 async function readBounded(body: AsyncIterable<Uint8Array | string>, maxBytes: number): Promise<string> {
@@ -329,7 +388,7 @@ function interpretResponse(
 	itemIndex: number,
 ): CozeResponse {
 	const { statusCode, headers } = response;
-	const text = scrub(rawText, connection.secret);
+	const text = scrub(rawText, connection.oauth ? currentToken(connection.oauth) : connection.secret);
 	const headerLogid = headerValue(headers, 'x-tt-logid') ?? headerValue(headers, 'x-log-id');
 
 	if (statusCode >= 300 && statusCode < 400) {
@@ -415,6 +474,11 @@ function connectionError(
 	connection: CozeConnection,
 	request: CozeRequest,
 ): NodeApiError {
+	const setup = oauthSetupError(error);
+	if (setup) {
+		// Nothing was sent to the workflow: the request stopped at getting an access token.
+		return cozeApiError(node, {}, request.itemIndex, { summary: setup.message, hint: setup.description });
+	}
 	const nodeError = describeConnectionError(node, error, connection, request);
 	nodeError.context.connectionCode = errorCode(error) ?? 'ECONNRESET';
 	return nodeError;
@@ -468,6 +532,19 @@ function describeConnectionError(
 		summary: `The request to ${host} failed (${code})`,
 		hint: `Check the network between n8n and Coze.${notResent}`,
 	});
+}
+
+/** The OAuth credential's own errors (credentials/cozeJwt.ts), as n8n wraps them. */
+function oauthSetupError(error: unknown): { message: string; description: string } | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && isPlainObjectLike(current); depth++) {
+		const candidate = current as { name?: unknown; message?: unknown; description?: unknown; cause?: unknown };
+		if (candidate.name === 'CozeOAuthSetupError') {
+			return { message: String(candidate.message), description: String(candidate.description ?? '') };
+		}
+		current = candidate.cause;
+	}
+	return undefined;
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -1,0 +1,247 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import {
+	clampLifetime,
+	CozeOAuthSetupError,
+	DEFAULT_TOKEN_LIFETIME,
+	JWT_BEARER_GRANT,
+	MAX_TOKEN_LIFETIME,
+	readPrivateKey,
+	renewAtMs,
+	signCozeJwt,
+	JWT_EXCHANGE_PATH,
+} from './cozeJwt';
+
+const CLOUD_BASE_URLS: Record<string, string> = { cn: 'https://api.coze.cn', com: 'https://api.coze.com' };
+
+const BASE_URL_EXPRESSION =
+	"={{ $credentials.region === 'cn' ? 'https://api.coze.cn' : $credentials.region === 'com' ? 'https://api.coze.com' : String($credentials.baseUrl || '').trim().replace(/\\/+$/, '') }}";
+
+function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
+	const cloud = CLOUD_BASE_URLS[String(credentials.region)];
+	if (cloud) return cloud;
+	const baseUrl = String(credentials.baseUrl ?? '')
+		.trim()
+		.replace(/\/+$/, '');
+	if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
+		throw new CozeOAuthSetupError(
+			`The Base URL "${baseUrl}" is not an http(s) address`,
+			'Set Base URL in the Coze OAuth (JWT) API credential to the address of your Coze endpoint, e.g. https://api.coze.cn.',
+		);
+	}
+	return baseUrl;
+}
+
+/** Coze checks `aud` against its API host: the custom endpoint's own host unless told otherwise. */
+function audienceOf(credentials: ICredentialDataDecryptedObject, baseUrl: string): string {
+	const explicit = String(credentials.audience ?? '').trim();
+	return explicit !== '' ? explicit : new URL(baseUrl).host;
+}
+
+export class CozeOAuthApi implements ICredentialType {
+	name = 'cozeOAuthApi';
+
+	displayName = 'Coze OAuth (JWT) API';
+
+	icon: Icon = { light: 'file:coze.svg', dark: 'file:coze.dark.svg' };
+
+	documentationUrl = 'https://www.coze.com/open/docs/developer_guides/oauth_jwt';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			options: [
+				{ name: 'Coze China (api.coze.cn)', value: 'cn', description: 'OAuth apps created on www.coze.cn' },
+				{ name: 'Coze International (api.coze.com)', value: 'com', description: 'OAuth apps created on www.coze.com' },
+				{
+					name: 'Custom Coze Cloud Endpoint',
+					value: 'custom',
+					description: 'A proxy or gateway in front of api.coze.cn or api.coze.com',
+				},
+			],
+			default: 'cn',
+			description: 'Where the OAuth app was created. Coze Studio has no OAuth apps: use the Coze API credential with an API key.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://coze-gateway.example.com',
+			description: 'Address of the endpoint that forwards to the Coze API',
+			displayOptions: { show: { region: ['custom'] } },
+		},
+		{
+			displayName: 'Audience',
+			name: 'audience',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. api.coze.cn',
+			description:
+				'The API host Coze expects in the JWT (its aud claim). Leave empty to use the host of Base URL; set api.coze.cn or api.coze.com when Base URL is a proxy.',
+			displayOptions: { show: { region: ['custom'] } },
+		},
+		{
+			displayName: 'App ID',
+			name: 'appId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. 1154567890123',
+			description: 'The ID of the OAuth app of type "Service application" (JWT), shown on its page in Coze',
+		},
+		{
+			displayName: 'Public Key Fingerprint',
+			name: 'keyId',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The fingerprint Coze shows next to the public key of the app (sent as the kid of the JWT)',
+		},
+		{
+			displayName: 'Private Key',
+			name: 'privateKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			placeholder: '-----BEGIN PRIVATE KEY----- …',
+			description:
+				'The private key file Coze downloaded when you created the public key (PEM). Line breaks may be pasted as spaces or \\n.',
+		},
+		{
+			displayName: 'Session Name',
+			name: 'sessionName',
+			type: 'string',
+			default: '',
+			description: 'Optional. Tells Coze which of your users the calls are for (the session_name claim), e.g. to keep their conversations apart.',
+		},
+		{
+			displayName: 'Token Lifetime (Seconds)',
+			name: 'lifetimeSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_TOKEN_LIFETIME },
+			default: DEFAULT_TOKEN_LIFETIME,
+			description: `How long each access token is valid, at most ${MAX_TOKEN_LIFETIME} s (24 hours). n8n keeps the token and fetches a new one shortly before it expires.`,
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		{
+			displayName: 'Renew At',
+			name: 'renewAt',
+			type: 'hidden',
+			default: 0,
+		},
+	];
+
+	/**
+	 * n8n calls this when the stored token is empty or Coze refused it: it signs a JWT with the
+	 * app's private key and exchanges it for an access token, which n8n then stores.
+	 */
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const baseUrl = baseUrlOf(credentials);
+		const lifetime = clampLifetime(credentials.lifetimeSeconds);
+		const privateKey = readPrivateKey(String(credentials.privateKey ?? ''));
+		const requestedAt = Date.now();
+		const jwt = signCozeJwt(privateKey, {
+			appId: String(credentials.appId ?? '').trim(),
+			keyId: String(credentials.keyId ?? '').trim(),
+			audience: audienceOf(credentials, baseUrl),
+			sessionName: String(credentials.sessionName ?? '').trim() || undefined,
+			now: Math.floor(requestedAt / 1000),
+		});
+		const url = `${baseUrl}${JWT_EXCHANGE_PATH}`;
+		let response: { statusCode: number; body: unknown; headers: IDataObject };
+		try {
+			response = (await this.helpers.httpRequest({
+				method: 'POST',
+				url,
+				headers: { Authorization: `Bearer ${jwt}` },
+				body: { grant_type: JWT_BEARER_GRANT, duration_seconds: lifetime },
+				json: true,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
+				timeout: 30_000,
+			})) as { statusCode: number; body: unknown; headers: IDataObject };
+		} catch (error) {
+			const code = (error as { code?: string }).code ?? (error as Error).message;
+			throw new CozeOAuthSetupError(
+				`Could not reach the Coze token endpoint at ${new URL(url).host} (${code})`,
+				'Check Region and Base URL in the Coze OAuth (JWT) API credential and the network between n8n and Coze.',
+			);
+		}
+		const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as IDataObject;
+		const accessToken = typeof body.access_token === 'string' ? body.access_token : '';
+		if (response.statusCode >= 200 && response.statusCode < 300 && accessToken !== '') {
+			const expiresIn = Number(body.expires_in);
+			const renewAt = renewAtMs(requestedAt, lifetime, Number.isFinite(expiresIn) ? expiresIn : requestedAt / 1000 + lifetime);
+			return { accessToken, renewAt };
+		}
+		throw tokenRefusal(response.statusCode, body, response.headers, jwt);
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.accessToken}}',
+			},
+		},
+	};
+
+	// n8n runs the JWT exchange before this request whenever the credential holds no token yet.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: BASE_URL_EXPRESSION,
+			url: '/v1/workspaces?page_num=1&page_size=1',
+			method: 'GET',
+			disableFollowRedirect: true,
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: 4100,
+					message:
+						'Coze rejected the access token of this OAuth app (code 4100). Check that Region matches where the app was created (www.coze.cn or www.coze.com) and that the app is authorized for your workspace.',
+				},
+			},
+		],
+	};
+}
+
+/** Coze's OAuth errors name the wrong claim or key; they are passed on with what to change. */
+function tokenRefusal(status: number, body: IDataObject, headers: IDataObject, jwt: string): CozeOAuthSetupError {
+	const reason = String(body.error_message ?? body.msg ?? body.error_description ?? '')
+		.split(jwt)
+		.join('***');
+	const code = String(body.error_code ?? body.code ?? body.error ?? '');
+	const logid = headers?.['x-tt-logid'];
+	const detail = [code && `code ${code}`, logid && `log ID ${String(logid)}`].filter(Boolean).join(', ');
+	const summary = reason
+		? `Coze refused the OAuth app's JWT: ${reason}`
+		: `Coze's token endpoint answered HTTP ${status} without an access token`;
+	const hint =
+		status === 404 || reason === ''
+			? 'Check Region and Base URL: the token endpoint is at /api/permission/oauth2/token of the Coze API.'
+			: 'Check App ID, Public Key Fingerprint and Private Key: they must belong to the same service (JWT) OAuth app, and Region must be where it was created.';
+	return new CozeOAuthSetupError(`${summary}${detail ? ` (${detail})` : ''}`, hint);
+}

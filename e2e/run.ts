@@ -4,13 +4,23 @@
  * server, Coze played by the project's emulator on 127.0.0.1. E2E_LINES=2 or =1 picks one line.
  */
 import { deepStrictEqual, ok, strictEqual } from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 
 import { startCozeEmulator, type CozeEmulator } from '../test/emulator';
 import { step } from '../scripts/lib/log';
 import { N8nInstance, nodeOutput, type N8nLine } from '../scripts/lib/n8n';
-import { COZE_NODE, cozeCredential, rowsWorkflow, webhookWorkflow } from '../scripts/lib/workflows';
+import { COZE_NODE, cozeCredential, cozeOAuthCredential, OAUTH_CREDENTIAL_ID, rowsWorkflow, webhookWorkflow } from '../scripts/lib/workflows';
 
 const TOKEN = 'pat_e2e_secret_token_0123456789';
+const OAUTH_APP = { appId: '1154567890123', keyId: 'e2e_public_key_fingerprint' };
+const keyPair = () =>
+	generateKeyPairSync('rsa', {
+		modulusLength: 2048,
+		publicKeyEncoding: { type: 'spki', format: 'pem' },
+		privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+	});
+const appKey = keyPair();
+const strangerKey = keyPair();
 const WF = {
 	echo: '7398000000000000001',
 	text: '7398000000000000002',
@@ -91,18 +101,31 @@ function workflows() {
 			),
 		},
 		webhookWorkflow('CozeE2eHook00001', 'coze-e2e', { workflowId: WF.echo, inputs: [{ name: 'city', value: '={{ $json.body.city }}' }] }),
+		rowsWorkflow('CozeE2eOAuth0001', 'E2E OAuth (JWT)', [{ q: 'a' }, { q: 'b' }], {
+			workflowId: WF.echo,
+			inputs: [{ name: 'q', value: '={{ $json.q }}' }],
+			oauth: true,
+		}),
 	];
 }
 
 async function runLine(line: N8nLine): Promise<void> {
-	const emulator: CozeEmulator = await startCozeEmulator({ dialect: 'cloud', validTokens: [TOKEN] });
+	const emulator: CozeEmulator = await startCozeEmulator({
+		dialect: 'cloud',
+		validTokens: [TOKEN],
+		oauthApps: [{ ...OAUTH_APP, publicKeyPem: appKey.publicKey }],
+	});
+	const oauthData = { region: 'custom', baseUrl: emulator.url, audience: 'api.coze.cn', ...OAUTH_APP, privateKey: appKey.privateKey };
 	emulator.setRunScenario(WF.text, { kind: 'text', text: '晴, 26°C' });
 	emulator.setRunScenario(WF.json, { kind: 'json', data: { forecast: { city: 'Hangzhou', temp: 26 } } });
 	emulator.setRunScenario(WF.fails, { kind: 'error', code: 4200, msg: 'workflow not published' });
 	const n8n = await N8nInstance.create(line);
 	const v = n8n.version;
 	try {
-		await n8n.importCredentials([cozeCredential({ region: 'custom', baseUrl: emulator.url, accessToken: TOKEN })]);
+		await n8n.importCredentials([
+			cozeCredential({ region: 'custom', baseUrl: emulator.url, accessToken: TOKEN }),
+			cozeOAuthCredential(oauthData),
+		]);
 		await n8n.importWorkflows(workflows());
 
 		await check(line, v, {
@@ -178,6 +201,39 @@ async function runLine(line: N8nLine): Promise<void> {
 			},
 		});
 
+		await check(line, v, {
+			name: 'the OAuth (JWT) credential gets a token once, n8n stores it for later executions, and renews a refused one',
+			run: async () => {
+				const runsBefore = emulator.runsOf(WF.echo).length;
+				const first = await n8n.execute('CozeE2eOAuth0001');
+				strictEqual(first.code, 0, first.output.slice(-2000));
+				strictEqual(emulator.tokenRequests.length, 1, JSON.stringify(emulator.tokenRequests));
+				const [exchange] = emulator.tokenRequests;
+				ok(exchange.ok, exchange.error);
+				const runs = emulator.runsOf(WF.echo).slice(runsBefore);
+				deepStrictEqual(
+					runs.map((run) => run.headers.authorization),
+					[`Bearer ${exchange.accessToken}`, `Bearer ${exchange.accessToken}`],
+				);
+				deepStrictEqual(
+					nodeOutput(first.run, COZE_NODE).map((item) => (item.json.data as { parameters: unknown }).parameters),
+					[{ q: 'a' }, { q: 'b' }],
+				);
+				// `n8n execute` is a new process each time: the token can only come from n8n's database.
+				const second = await n8n.execute('CozeE2eOAuth0001');
+				strictEqual(second.code, 0, second.output.slice(-2000));
+				strictEqual(emulator.tokenRequests.length, 1, 'a stored token should be reused');
+				emulator.expireOAuthTokens();
+				const third = await n8n.execute('CozeE2eOAuth0001');
+				strictEqual(third.code, 0, third.output.slice(-2000));
+				strictEqual(emulator.tokenRequests.length, 2, 'a refused token should be renewed once');
+				const output = first.output + second.output + third.output;
+				for (const secret of [exchange.accessToken ?? '', emulator.tokenRequests[1].accessToken ?? '', appKey.privateKey.split('\n')[1]]) {
+					ok(!output.includes(secret), 'a token or the private key appears in n8n output');
+				}
+			},
+		});
+
 		await n8n.activate('CozeE2eHook00001');
 		await n8n.start();
 		await check(line, v, {
@@ -226,6 +282,32 @@ async function runLine(line: N8nLine): Promise<void> {
 				const bad = await test('pat_not_valid');
 				strictEqual(bad.status, 'Error');
 				ok(bad.message.includes('code 4100') && bad.message.includes('Coze International'), bad.message);
+			},
+		});
+
+		await check(line, v, {
+			name: "the OAuth credential's Test button signs in with the app key and names a wrong key (REST /rest/credentials/test)",
+			run: async () => {
+				const cookie = await n8n.ownerSession();
+				const test = async (privateKey: string) => {
+					const response = await fetch(`${n8n.baseUrl}/rest/credentials/test`, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json', cookie, 'browser-id': 'coze-e2e-browser' },
+						body: JSON.stringify({
+							credentials: { id: OAUTH_CREDENTIAL_ID, name: 'Coze OAuth', type: 'cozeOAuthApi', data: { ...oauthData, privateKey, accessToken: '' } },
+						}),
+					});
+					const text = await response.text();
+					strictEqual(response.status, 200, text);
+					return (JSON.parse(text) as { data: { status: string; message: string } }).data;
+				};
+				const exchanges = emulator.tokenRequests.length;
+				deepStrictEqual(await test(appKey.privateKey), { status: 'OK', message: 'Connection successful!' });
+				ok(emulator.tokenRequests.length > exchanges, 'the test did not exchange a JWT');
+				const bad = await test(strangerKey.privateKey);
+				strictEqual(bad.status, 'Error');
+				ok(bad.message.includes('signature does not match the public key'), bad.message);
+				ok(!bad.message.includes(strangerKey.privateKey.split('\n')[1]), 'the private key appears in the message');
 			},
 		});
 

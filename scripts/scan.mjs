@@ -31,6 +31,15 @@ try {
 		console.log(`✕ runtime dependencies: ${Object.keys(manifest.dependencies).join(', ')}`);
 		failed = true;
 	}
+	// The scanner links the package page to its repository: homepage and repository must name
+	// the same GitHub repository, one named like the package.
+	const repoOf = (url) => /github\.com[/:]([^/]+\/[^/#.]+)/.exec(String(url ?? ''))?.[1];
+	const fromRepository = repoOf(manifest.repository?.url ?? manifest.repository);
+	const fromHomepage = repoOf(manifest.homepage);
+	if (!fromRepository || fromRepository !== fromHomepage || fromRepository.split('/')[1] !== manifest.name) {
+		console.log(`✕ repository (${fromRepository}) and homepage (${fromHomepage}) must name the GitHub repository ${manifest.name}`);
+		failed = true;
+	}
 	const eslint = new ESLint({
 		cwd: extracted,
 		allowInlineConfig: false,

@@ -9,6 +9,20 @@ export function cozeCredential(data: { region: string; baseUrl?: string; accessT
 	return { id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'cozeApi', data };
 }
 
+export const OAUTH_CREDENTIAL_ID = 'CozeOAuthCred001';
+const OAUTH_CREDENTIAL_NAME = 'Coze OAuth';
+
+export function cozeOAuthCredential(data: {
+	region: string;
+	baseUrl?: string;
+	audience?: string;
+	appId: string;
+	keyId: string;
+	privateKey: string;
+}): CredentialJson {
+	return { id: OAUTH_CREDENTIAL_ID, name: OAUTH_CREDENTIAL_NAME, type: 'cozeOAuthApi', data };
+}
+
 interface CozeNodeOptions {
 	workflowId: string;
 	inputs?: Array<{ name: string; value: string }>;
@@ -16,10 +30,13 @@ interface CozeNodeOptions {
 	mode?: 'sync' | 'stream' | 'async';
 	continueOnFail?: boolean;
 	position?: [number, number];
+	/** Sign in with the OAuth (JWT) credential instead of the access token one. */
+	oauth?: boolean;
 }
 
 export function cozeNode(options: CozeNodeOptions) {
 	const parameters: Record<string, unknown> = {
+		...(options.oauth ? { authentication: 'oAuthJwt' } : {}),
 		operation: 'run',
 		workflowId: { __rl: true, mode: 'id', value: options.workflowId },
 		mode: options.mode ?? 'sync',
@@ -39,7 +56,9 @@ export function cozeNode(options: CozeNodeOptions) {
 		typeVersion: 1,
 		position: options.position ?? [660, 0],
 		parameters,
-		credentials: { cozeApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
+		credentials: options.oauth
+			? { cozeOAuthApi: { id: OAUTH_CREDENTIAL_ID, name: OAUTH_CREDENTIAL_NAME } }
+			: { cozeApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
 	};
 }

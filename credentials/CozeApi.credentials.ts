@@ -1,13 +1,14 @@
 import type {
-	IAuthenticateGeneric,
 	Icon,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
-// One expression shared by the credential test; the node resolves the same fields in
-// transport/baseUrl.ts, so the two can never disagree about where requests go.
+// The credential test's base URL; the node resolves the same fields in transport/index.ts
+// (getCozeConnection).
 const BASE_URL_EXPRESSION =
 	"={{ $credentials.region === 'cn' ? 'https://api.coze.cn' : $credentials.region === 'com' ? 'https://api.coze.com' : String($credentials.baseUrl || '').trim().replace(/\\/+$/, '') }}";
 
@@ -77,14 +78,15 @@ export class CozeApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.accessToken}}',
-			},
-		},
-	};
+	// A function rather than a '=Bearer {{ }}' template: n8n would run its expression engine
+	// for that template on every request, which is most of the per-item cost with many items.
+	authenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => ({
+		...requestOptions,
+		headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken ?? '')}` },
+	});
 
 	// Coze answers a bad token with HTTP 200 and a code in the body, so the rules list those
 	// codes; any non-2xx answer fails the test on its own. Coze Studio has no /v1/workspaces:

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 
-import type { INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Dialect } from './emulator';
 import type { CozeCredentials, CozeRunOutcome } from './harness/engine';
@@ -325,6 +325,28 @@ describe('items', () => {
 		);
 		expect(outcome.error?.message).toBe('Workflow input 1 has no name');
 		expect(outcome.error?.context?.itemIndex).toBe(2);
+	});
+
+	it('reads per item the parameters that hold expressions, and the same value for all items where none do', async () => {
+		const outcome = await run(
+			'cloud',
+			runParameters({
+				workflowId: { __rl: true, mode: 'id', value: '={{ $json.wf }}' },
+				options: { maxConcurrency: 3, workflowVersion: '={{ $json.version }}', connectorId: '1024' },
+			}),
+			[
+				{ city: 'a', wf: WF, version: 'v1' },
+				{ city: 'b', wf: '7398000000000000099', version: 'v2' },
+				{ city: 'c', wf: WF, version: 'v3' },
+			],
+		);
+		expect(outcome.status).toBe('success');
+		const bodies = [...emulators.cloud.runsOf(WF), ...emulators.cloud.runsOf('7398000000000000099')].map((r) => r.body as IDataObject);
+		expect(bodies.sort((x, y) => String((x.parameters as IDataObject).city).localeCompare(String((y.parameters as IDataObject).city)))).toEqual([
+			{ workflow_id: WF, parameters: { city: 'a' }, workflow_version: 'v1', connector_id: '1024' },
+			{ workflow_id: '7398000000000000099', parameters: { city: 'b' }, workflow_version: 'v2', connector_id: '1024' },
+			{ workflow_id: WF, parameters: { city: 'c' }, workflow_version: 'v3', connector_id: '1024' },
+		]);
 	});
 
 	it('under Continue On Fail gives one item per input, in order, errors paired to their inputs', async () => {

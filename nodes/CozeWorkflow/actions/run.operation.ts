@@ -7,7 +7,7 @@ import { fileInputValue } from '../helpers/files';
 import type { NameValuePair } from '../helpers/inputs';
 import { inputsFromJson, inputsFromPairs } from '../helpers/inputs';
 import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom } from '../helpers/output';
-import { oncePerRun } from '../helpers/perRun';
+import { itemParameter, oncePerRun } from '../helpers/perRun';
 import { pollRunUntilDone } from '../helpers/polling';
 import { checkInputsAgainstSpecs, isFileArraySpec, isFileSpec } from '../helpers/schema';
 import { runWorkflowStream } from '../helpers/streamRun';
@@ -191,8 +191,8 @@ interface RunOptions {
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const workflowId = readWorkflowId.call(this, itemIndex);
-	const mode = this.getNodeParameter('mode', itemIndex, 'sync') as string;
-	const options = this.getNodeParameter('options', itemIndex, {}) as RunOptions;
+	const mode = itemParameter<string>(this, 'mode', itemIndex, 'sync');
+	const options = itemParameter<RunOptions>(this, 'options', itemIndex, {});
 	const connection = await getCozeConnection.call(this, itemIndex);
 	const body = runBody.call(this, workflowId, options, itemIndex);
 	body.parameters = await readWorkflowInputs.call(this, connection, workflowId, options.fileInputs?.file ?? [], itemIndex);
@@ -243,7 +243,7 @@ async function awaitAsyncRun(
 		debug_url: typeof body.debug_url === 'string' ? body.debug_url : '',
 	};
 	if (logid) started.logid = logid;
-	if (!this.getNodeParameter('waitForCompletion', itemIndex, true)) return started;
+	if (!itemParameter<boolean>(this, 'waitForCompletion', itemIndex, true)) return started;
 
 	return await pollRunUntilDone.call(this, connection, {
 		workflowId,
@@ -298,14 +298,14 @@ async function readWorkflowInputs(
 	itemIndex: number,
 ): Promise<IDataObject> {
 	const node = this.getNode();
-	const inputMode = this.getNodeParameter('inputMode', itemIndex);
+	const inputMode = itemParameter<string>(this, 'inputMode', itemIndex);
 	let inputs: IDataObject;
 	if (inputMode === 'schema') {
 		inputs = await inputsFromSchema.call(this, connection, workflowId, itemIndex);
 	} else if (inputMode === 'json') {
 		inputs = inputsFromJson(node, this.getNodeParameter('parametersJson', itemIndex, '{}'), 'Inputs (JSON)', itemIndex);
 	} else {
-		const rows = this.getNodeParameter('parameters.parameter', itemIndex, []) as NameValuePair[];
+		const rows = itemParameter<NameValuePair[]>(this, 'parameters.parameter', itemIndex, []);
 		inputs = inputsFromPairs(node, rows, itemIndex);
 	}
 	for (const row of fileRows) {
@@ -335,7 +335,7 @@ async function inputsFromSchema(
 		});
 	}
 	const specs = await cachedInputSpecs.call(this, connection, workflowId, itemIndex);
-	const mappingMode = this.getNodeParameter('inputsSchema.mappingMode', itemIndex, 'defineBelow');
+	const mappingMode = itemParameter<string>(this, 'inputsSchema.mappingMode', itemIndex, 'defineBelow');
 	const item = this.getInputData()[itemIndex];
 	const mapped =
 		mappingMode === 'autoMapInputData'

@@ -31,6 +31,8 @@ function quoteUnsafeIntegers(text: string): string {
 			i++;
 		}
 	}
+	// Most answers have none: no copy of a large text then.
+	if (copiedUpTo === 0) return text;
 	parts.push(text.slice(copiedUpTo));
 	return parts.join('');
 }

@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 
 import { startCozeEmulator } from '../test/emulator';
 import { step } from './lib/log';
-import { N8nInstance, REPO_DIR, type N8nLine } from './lib/n8n';
+import { N8nInstance, OWNER, REPO_DIR, type N8nLine } from './lib/n8n';
 import { COZE_NODE, cozeCredential, rowsWorkflow } from './lib/workflows';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -40,15 +40,27 @@ async function main(): Promise<void> {
 			}),
 		]);
 		await n8n.start();
-		const cookie = await n8n.ownerSession();
-		const [name, value] = cookie.split('=');
+		await n8n.ownerSession();
 		const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-		await context.addCookies([{ name, value, url: n8n.baseUrl }]);
 		const page = await context.newPage();
+		// Signing in through the form: n8n ties its session cookie to the browser ID the editor
+		// keeps in local storage, so a cookie made elsewhere is not accepted.
+		step('signing in to the editor …');
+		await page.goto(`${n8n.baseUrl}/signin`, { waitUntil: 'domcontentloaded' });
+		await page.locator('input[type="email"], input[name="emailOrLdapLoginId"], input[name="email"]').first().fill(OWNER.email);
+		await page.locator('input[type="password"]').first().fill(OWNER.password);
+		await page.getByRole('button', { name: /sign in/i }).click();
+		await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 });
 		step('opening the workflow in the editor …');
 		await page.goto(`${n8n.baseUrl}/workflow/CozeDemoWorkflow`, { waitUntil: 'domcontentloaded' });
 		const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${COZE_NODE}"], [data-name="${COZE_NODE}"]`).first();
-		await node.waitFor({ timeout: 60_000 });
+		try {
+			await node.waitFor({ timeout: 60_000 });
+		} catch (error) {
+			// What the editor showed instead (a dialog, a login page) is the quickest clue.
+			await page.screenshot({ path: join(REPO_DIR, 'build', 'screenshot-failure.png') });
+			throw error;
+		}
 		await node.dblclick();
 		await page.getByText('Workflow Inputs').first().waitFor({ timeout: 30_000 });
 		await page.waitForTimeout(1500);

@@ -26,6 +26,9 @@ export interface WorkflowJson {
 	[key: string]: unknown;
 }
 
+/** The owner account the scripts set up in a fresh n8n (local, throwaway instances only). */
+export const OWNER = { email: 'owner@example.com', firstName: 'Coze', lastName: 'Tester', password: 'CozeTester-2026' };
+
 export interface CredentialJson {
 	id: string;
 	name: string;
@@ -205,7 +208,7 @@ export class N8nInstance {
 	 * editor's own requests carry (n8n answers 401 to /types and /rest without it).
 	 */
 	async ownerSession(): Promise<string> {
-		const owner = { email: 'owner@example.com', firstName: 'Coze', lastName: 'Tester', password: 'CozeTester-2026' };
+		const owner = OWNER;
 		const headers = { 'content-type': 'application/json', 'browser-id': 'coze-e2e-browser' };
 		let response = await fetch(`${this.baseUrl}/rest/owner/setup`, {
 			method: 'POST',

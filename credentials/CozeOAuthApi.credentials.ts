@@ -181,10 +181,11 @@ export class CozeOAuthApi implements ICredentialType {
 				timeout: 30_000,
 			})) as { statusCode: number; body: unknown; headers: IDataObject };
 		} catch (error) {
-			const code = (error as { code?: string }).code ?? (error as Error).message;
+			const code = String((error as { code?: string }).code ?? '');
+			// In words: n8n replaces an error message that holds a code such as ECONNREFUSED.
 			throw new CozeOAuthSetupError(
-				`Could not reach the Coze token endpoint at ${new URL(url).host} (${code})`,
-				'Check Region and Base URL in the Coze OAuth (JWT) API credential and the network between n8n and Coze.',
+				`Could not reach the Coze token endpoint at ${new URL(url).host}: ${NETWORK_FAILURES[code] ?? 'the request failed'}`,
+				`Check Region and Base URL in the Coze OAuth (JWT) API credential and the network between n8n and Coze.${code ? ` (${code})` : ''}`,
 			);
 		}
 		const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as IDataObject;
@@ -228,6 +229,15 @@ export class CozeOAuthApi implements ICredentialType {
 		],
 	};
 }
+
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'host not found',
+	ECONNRESET: 'the connection broke',
+	ETIMEDOUT: 'no answer in time',
+	ECONNABORTED: 'no answer in time',
+};
 
 /** Coze's OAuth errors name the wrong claim or key; they are passed on with what to change. */
 function tokenRefusal(status: number, body: IDataObject, headers: IDataObject, jwt: string): CozeOAuthSetupError {

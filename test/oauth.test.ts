@@ -9,7 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { INodeListSearchResult, INodeParameters } from 'n8n-workflow';
 
 import type { CozeEmulator } from './emulator';
-import { startCozeEmulator } from './emulator';
+import { closedPortUrl, startCozeEmulator } from './emulator';
 import type { CozeOAuthCredentials, CozeRunOutcome } from './harness/engine';
 import { callNodeMethod, capturedLogs, CredentialStore, OAUTH_CREDENTIAL_TYPE, runCozeNode, shutdownEngine, testCredential } from './harness/engine';
 
@@ -190,6 +190,17 @@ describe('Coze OAuth (JWT) credential', () => {
 		expect(outcome.error?.description).toContain('-----BEGIN PRIVATE KEY-----');
 		expect(JSON.stringify(outcome.run)).not.toContain('MIIEv-not-a-key');
 		expect(emulator.requests).toHaveLength(0);
+	});
+
+	it('says when the token endpoint cannot be reached, per item', async () => {
+		const store = new CredentialStore({ [OAUTH_CREDENTIAL_TYPE]: oauthCredentials({ baseUrl: await closedPortUrl() }) });
+		const outcome = await run(store, runParameters(), [{ city: 'a' }, { city: 'b' }], true);
+		expect(outcome.output.map((item) => item.json.error)).toEqual([
+			expect.stringMatching(/^Could not reach the Coze token endpoint at 127\.0\.0\.1:\d+: connection refused \[item 0\]$/),
+			expect.stringMatching(/^Could not reach the Coze token endpoint at 127\.0\.0\.1:\d+: connection refused \[item 1\]$/),
+		]);
+		expect(outcome.output[0].json.description).toContain('Check Region and Base URL');
+		expect(outcome.output[0].json.description).toContain('(ECONNREFUSED)');
 	});
 
 	it('accepts a key pasted into one line, with spaces or \\n for line breaks', async () => {

@@ -529,8 +529,9 @@ function describeConnectionError(
 		});
 	}
 	return cozeApiError(node, {}, itemIndex, {
-		summary: `The request to ${host} failed (${code})`,
-		hint: `Check the network between n8n and Coze.${notResent}`,
+		// The code goes in the hint: n8n replaces a message that names a code such as EHOSTUNREACH.
+		summary: `The request to ${host} failed`,
+		hint: `Check the network between n8n and Coze (${code}).${notResent}`,
 	});
 }
 

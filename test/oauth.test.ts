@@ -220,7 +220,7 @@ describe('Coze OAuth (JWT) credential', () => {
 		expect(Number(store.get(OAUTH_CREDENTIAL_TYPE).renewAt)).toBeGreaterThan(Date.now() + 780_000);
 	});
 
-	it('works for every operation: stream, chat, workflow list and file uploads', async () => {
+	it('works for every operation: stream, chat, async, Get Run Result, Resume, workflow list and file uploads', async () => {
 		const store = new CredentialStore({ [OAUTH_CREDENTIAL_TYPE]: oauthCredentials() });
 		const stream = await run(store, runParameters({ mode: 'stream' }));
 		expect(stream.output[0].json.data).toMatchObject({ parameters: { city: '杭州' } });
@@ -245,6 +245,29 @@ describe('Coze OAuth (JWT) credential', () => {
 		});
 		expect(upload.error).toBeUndefined();
 		expect(emulator.uploads.map((u) => u.fileName)).toEqual(['a.txt']);
+
+		emulator.setAsyncScenario(WF, { kind: 'complete', pollsUntilDone: 1, output: 'async result', textMode: true });
+		const async = await run(store, runParameters({ mode: 'async', options: { pollInterval: 0.2 } }));
+		expect(async.output[0].json).toMatchObject({ status: 'Success', data: 'async result' });
+		const executeId = async.output[0].json.execute_id as string;
+		const lookup = await run(store, { authentication: 'oAuthJwt', operation: 'getRunResult', workflowId: { __rl: true, mode: 'id', value: WF }, executeId, options: {} });
+		expect(lookup.output[0].json).toMatchObject({ status: 'Success', execute_id: executeId });
+
+		emulator.setStreamScenario(WF, { kind: 'questions', questions: ['Which city?'] });
+		const paused = await run(store, runParameters({ mode: 'stream' }));
+		const interrupt = paused.output[0].json.interrupt as { event_id: string };
+		const resumed = await run(store, {
+			authentication: 'oAuthJwt',
+			operation: 'resume',
+			workflowId: { __rl: true, mode: 'id', value: WF },
+			eventId: interrupt.event_id,
+			interruptType: 2,
+			resumeData: 'Hangzhou',
+			pausedIn: 'stream',
+			options: {},
+		});
+		expect(resumed.status).toBe('success');
+		expect(resumed.output[0].json.interrupt).toBeUndefined();
 
 		const list = await callNodeMethod<INodeListSearchResult>('listSearch', 'searchWorkflows', { authentication: 'oAuthJwt', operation: 'run' }, store, ['']);
 		expect(list.results.length).toBeGreaterThan(0);

@@ -1,16 +1,6 @@
-import type {
-	Icon,
-	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
-	ICredentialType,
-	IHttpRequestOptions,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-// The credential test's base URL; the node resolves the same fields in transport/index.ts
-// (getCozeConnection).
-const BASE_URL_EXPRESSION =
-	"={{ $credentials.region === 'cn' ? 'https://api.coze.cn' : $credentials.region === 'com' ? 'https://api.coze.com' : String($credentials.baseUrl || '').trim().replace(/\\/+$/, '') }}";
+import { addBearerToken, BASE_URL_EXPRESSION } from './cozeEndpoint';
 
 export class CozeApi implements ICredentialType {
 	name = 'cozeApi';
@@ -78,15 +68,7 @@ export class CozeApi implements ICredentialType {
 		},
 	];
 
-	// A function rather than a '=Bearer {{ }}' template: n8n would run its expression engine
-	// for that template on every request, which is most of the per-item cost with many items.
-	authenticate = async (
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> => ({
-		...requestOptions,
-		headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken ?? '')}` },
-	});
+	authenticate = addBearerToken;
 
 	// Coze answers a bad token with HTTP 200 and a code in the body, so the rules list those
 	// codes; any non-2xx answer fails the test on its own. Coze Studio has no /v1/workspaces:

@@ -4,7 +4,6 @@ import type {
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
-	IHttpRequestOptions,
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
@@ -20,19 +19,11 @@ import {
 	signCozeJwt,
 	JWT_EXCHANGE_PATH,
 } from './cozeJwt';
+import { addBearerToken, BASE_URL_EXPRESSION, baseUrlOf, isHttpUrl } from './cozeEndpoint';
 
-const CLOUD_BASE_URLS: Record<string, string> = { cn: 'https://api.coze.cn', com: 'https://api.coze.com' };
-
-const BASE_URL_EXPRESSION =
-	"={{ $credentials.region === 'cn' ? 'https://api.coze.cn' : $credentials.region === 'com' ? 'https://api.coze.com' : String($credentials.baseUrl || '').trim().replace(/\\/+$/, '') }}";
-
-function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
-	const cloud = CLOUD_BASE_URLS[String(credentials.region)];
-	if (cloud) return cloud;
-	const baseUrl = String(credentials.baseUrl ?? '')
-		.trim()
-		.replace(/\/+$/, '');
-	if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
+function checkedBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	const baseUrl = baseUrlOf(credentials);
+	if (!isHttpUrl(baseUrl)) {
 		throw new CozeOAuthSetupError(
 			`The Base URL "${baseUrl}" is not an http(s) address`,
 			'Set Base URL in the Coze OAuth (JWT) API credential to the address of your Coze endpoint, e.g. https://api.coze.cn.',
@@ -155,7 +146,7 @@ export class CozeOAuthApi implements ICredentialType {
 	 * app's private key and exchanges it for an access token, which n8n then stores.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const baseUrl = baseUrlOf(credentials);
+		const baseUrl = checkedBaseUrl(credentials);
 		const lifetime = clampLifetime(credentials.lifetimeSeconds);
 		const privateKey = readPrivateKey(String(credentials.privateKey ?? ''));
 		const requestedAt = Date.now();
@@ -198,15 +189,7 @@ export class CozeOAuthApi implements ICredentialType {
 		throw tokenRefusal(response.statusCode, body, response.headers, jwt);
 	}
 
-	// A function rather than a '=Bearer {{ }}' template: n8n would run its expression engine
-	// for that template on every request, which is most of the per-item cost with many items.
-	authenticate = async (
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> => ({
-		...requestOptions,
-		headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.accessToken ?? '')}` },
-	});
+	authenticate = addBearerToken;
 
 	// n8n runs the JWT exchange before this request whenever the credential holds no token yet.
 	test: ICredentialTestRequest = {

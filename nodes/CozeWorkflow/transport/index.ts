@@ -8,6 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { baseUrlOf, isHttpUrl } from '../../../credentials/cozeEndpoint';
+
 import type { CozeFailure } from '../helpers/errors';
 import { asNodeError, cozeApiError } from '../helpers/errors';
 import { isPlainObject, parseJsonKeepingBigIntegers } from '../helpers/json';
@@ -52,11 +54,6 @@ export interface CozeResponse {
 
 type CozeContext = IExecuteFunctions | ILoadOptionsFunctions;
 
-const CLOUD_BASE_URLS: Record<string, string> = {
-	cn: 'https://api.coze.cn',
-	com: 'https://api.coze.com',
-};
-
 /** The credential is the same for every item of a run: read and checked once per run. */
 export async function getCozeConnection(this: CozeContext, itemIndex = 0): Promise<CozeConnection> {
 	if (!('getInputData' in this)) return await readConnection.call(this, itemIndex);
@@ -78,12 +75,8 @@ async function readConnection(this: CozeContext, itemIndex: number): Promise<Coz
 	const region = String(credentials.region ?? 'cn') as CozeRegion;
 	const oauth = credentialType === OAUTH_CREDENTIAL ? newOAuthSession(credentials) : undefined;
 	const secret = oauth ? '' : String(credentials.accessToken ?? '');
-	const cloud = CLOUD_BASE_URLS[region];
-	if (cloud) return { region, baseUrl: cloud, credentialType, secret, oauth };
-	const baseUrl = String(credentials.baseUrl ?? '')
-		.trim()
-		.replace(/\/+$/, '');
-	if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
+	const baseUrl = baseUrlOf(credentials);
+	if (!isHttpUrl(baseUrl)) {
 		throw new NodeOperationError(this.getNode(), `The Base URL "${baseUrl}" is not an http(s) address`, {
 			itemIndex,
 			description:

@@ -4,23 +4,16 @@
  * server, Coze played by the project's emulator on 127.0.0.1. E2E_LINES=2 or =1 picks one line.
  */
 import { deepStrictEqual, ok, strictEqual } from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 
-import { startCozeEmulator, type CozeEmulator } from '../test/emulator';
+import { newOAuthKeyPair, startCozeEmulator, type CozeEmulator } from '../test/emulator';
 import { step } from '../scripts/lib/log';
-import { N8nInstance, nodeOutput, type N8nLine } from '../scripts/lib/n8n';
-import { COZE_NODE, cozeCredential, cozeOAuthCredential, OAUTH_CREDENTIAL_ID, rowsWorkflow, webhookWorkflow } from '../scripts/lib/workflows';
+import { BROWSER_ID, N8nInstance, nodeOutput, type N8nLine } from '../scripts/lib/n8n';
+import { COZE_NODE, cozeCredential, cozeOAuthCredential, rowsWorkflow, webhookWorkflow } from '../scripts/lib/workflows';
 
 const TOKEN = 'pat_e2e_secret_token_0123456789';
 const OAUTH_APP = { appId: '1154567890123', keyId: 'e2e_public_key_fingerprint' };
-const keyPair = () =>
-	generateKeyPairSync('rsa', {
-		modulusLength: 2048,
-		publicKeyEncoding: { type: 'spki', format: 'pem' },
-		privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-	});
-const appKey = keyPair();
-const strangerKey = keyPair();
+const appKey = newOAuthKeyPair();
+const strangerKey = newOAuthKeyPair();
 const WF = {
 	echo: '7398000000000000001',
 	text: '7398000000000000002',
@@ -260,24 +253,8 @@ async function runLine(line: N8nLine): Promise<void> {
 		await check(line, v, {
 			name: "the credential's Test button tells a working token from a bad one (REST /rest/credentials/test)",
 			run: async () => {
-				const cookie = await n8n.ownerSession();
-				const test = async (accessToken: string) => {
-					const response = await fetch(`${n8n.baseUrl}/rest/credentials/test`, {
-						method: 'POST',
-						headers: { 'content-type': 'application/json', cookie, 'browser-id': 'coze-e2e-browser' },
-						body: JSON.stringify({
-							credentials: {
-								id: 'CozeCredential01',
-								name: 'Coze',
-								type: 'cozeApi',
-								data: { region: 'custom', baseUrl: emulator.url, accessToken },
-							},
-						}),
-					});
-					const text = await response.text();
-					strictEqual(response.status, 200, text);
-					return (JSON.parse(text) as { data: { status: string; message: string } }).data;
-				};
+				const test = (accessToken: string) =>
+					n8n.testCredential(cozeCredential({ region: 'custom', baseUrl: emulator.url, accessToken }));
 				deepStrictEqual(await test(TOKEN), { status: 'OK', message: 'Connection successful!' });
 				const bad = await test('pat_not_valid');
 				strictEqual(bad.status, 'Error');
@@ -288,19 +265,7 @@ async function runLine(line: N8nLine): Promise<void> {
 		await check(line, v, {
 			name: "the OAuth credential's Test button signs in with the app key and names a wrong key (REST /rest/credentials/test)",
 			run: async () => {
-				const cookie = await n8n.ownerSession();
-				const test = async (privateKey: string) => {
-					const response = await fetch(`${n8n.baseUrl}/rest/credentials/test`, {
-						method: 'POST',
-						headers: { 'content-type': 'application/json', cookie, 'browser-id': 'coze-e2e-browser' },
-						body: JSON.stringify({
-							credentials: { id: OAUTH_CREDENTIAL_ID, name: 'Coze OAuth', type: 'cozeOAuthApi', data: { ...oauthData, privateKey, accessToken: '' } },
-						}),
-					});
-					const text = await response.text();
-					strictEqual(response.status, 200, text);
-					return (JSON.parse(text) as { data: { status: string; message: string } }).data;
-				};
+				const test = (privateKey: string) => n8n.testCredential(cozeOAuthCredential({ ...oauthData, privateKey, accessToken: '' }));
 				const exchanges = emulator.tokenRequests.length;
 				deepStrictEqual(await test(appKey.privateKey), { status: 'OK', message: 'Connection successful!' });
 				ok(emulator.tokenRequests.length > exchanges, 'the test did not exchange a JWT');
@@ -315,7 +280,7 @@ async function runLine(line: N8nLine): Promise<void> {
 			name: 'n8n offers the node, and its AI-agent tool variant, from the installed package',
 			run: async () => {
 				const cookie = await n8n.ownerSession();
-				const response = await fetch(`${n8n.baseUrl}/types/nodes.json`, { headers: { cookie, 'browser-id': 'coze-e2e-browser' } });
+				const response = await fetch(`${n8n.baseUrl}/types/nodes.json`, { headers: { cookie, 'browser-id': BROWSER_ID } });
 				strictEqual(response.status, 200);
 				const types = (await response.json()) as Array<{ name: string; usableAsTool?: boolean; displayName: string }>;
 				const names = types.map((type) => type.name);

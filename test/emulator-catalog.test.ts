@@ -21,33 +21,18 @@ import {
 	TEAM_WORKSPACE_ID,
 	WORKSPACES_WITH_TEAM,
 } from './emulator';
+import type { Answer } from './harness/answer';
+import { readAnswer } from './harness/answer';
 
 const TOKEN = 'test-token';
 const ID19 = /^\d{19}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const MiB = 1024 * 1024;
 
-interface Answer {
-	status: number;
-	headers: Headers;
-	text: string;
-	bytes: Buffer;
-	json: Record<string, unknown>;
-}
-
 async function call(emu: CozeEmulator, path: string, init: RequestInit & { token?: string | null } = {}): Promise<Answer> {
 	const headers = new Headers(init.headers);
 	if (init.token !== null && !headers.has('authorization')) headers.set('Authorization', `Bearer ${init.token ?? TOKEN}`);
-	const res = await fetch(path.startsWith('http') ? path : `${emu.url}${path}`, { ...init, headers });
-	const bytes = Buffer.from(await res.arrayBuffer());
-	const text = bytes.toString('utf8');
-	let json: Record<string, unknown> = {};
-	try {
-		json = JSON.parse(text) as Record<string, unknown>;
-	} catch {
-		/* not JSON */
-	}
-	return { status: res.status, headers: res.headers, text, bytes, json };
+	return await readAnswer(await fetch(path.startsWith('http') ? path : `${emu.url}${path}`, { ...init, headers }));
 }
 
 const get = (emu: CozeEmulator, path: string, init: RequestInit & { token?: string | null } = {}): Promise<Answer> => call(emu, path, init);

@@ -8,18 +8,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 import type { CozeEmulator, Dialect, Fault } from './emulator';
 import { BIG_JSON_MIN_BYTES, closedPortUrl, RATE_LIMIT_MSG, runKey, startCozeEmulator } from './emulator';
+import type { Answer } from './harness/answer';
+import { readAnswer } from './harness/answer';
 
 const TOKEN = 'test-token';
 const WF = '7549000000000000001';
 const OTHER = '7549000000000000002';
 const APP = '7549000000000000200';
-
-interface Answer {
-	status: number;
-	headers: Headers;
-	text: string;
-	json: Record<string, unknown>;
-}
 
 async function send(emu: CozeEmulator, path: string, body?: unknown, init: { token?: string; signal?: AbortSignal; redirect?: RequestRedirect } = {}): Promise<Answer> {
 	const res = await fetch(`${emu.url}${path}`, {
@@ -29,14 +24,7 @@ async function send(emu: CozeEmulator, path: string, body?: unknown, init: { tok
 		signal: init.signal,
 		redirect: init.redirect,
 	});
-	const text = await res.text();
-	let json: Record<string, unknown> = {};
-	try {
-		json = JSON.parse(text) as Record<string, unknown>;
-	} catch {
-		/* not JSON */
-	}
-	return { status: res.status, headers: res.headers, text, json };
+	return await readAnswer(res);
 }
 
 const run = (emu: CozeEmulator, parameters: Record<string, unknown> = {}, wf = WF, o?: Parameters<typeof send>[3]): Promise<Answer> =>

@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import type { CozeEmulator, OAuthApp, StartOptions } from './emulator';
-import { JWT_BEARER_GRANT, OAUTH_TOKEN_PATH, startCozeEmulator } from './emulator';
+import { JWT_BEARER_GRANT, newOAuthKeyPair, OAUTH_TOKEN_PATH, startCozeEmulator } from './emulator';
 import { parseArgs, USAGE } from './emulator/cli';
+import type { Answer } from './harness/answer';
+import { readAnswer } from './harness/answer';
 
 const APP = '1170000000000000001';
 const OTHER_APP = '1170000000000000002';
@@ -19,17 +21,7 @@ const KID = 'kid_main_0123456789abcdef';
 const KID_B = 'kid_second_fedcba9876543210';
 const GOOD_BODY = { grant_type: JWT_BEARER_GRANT, duration_seconds: 900 };
 
-interface KeyPair {
-	publicKey: string;
-	privateKey: string;
-}
-
-const newPair = (): KeyPair =>
-	generateKeyPairSync('rsa', {
-		modulusLength: 2048,
-		publicKeyEncoding: { type: 'spki', format: 'pem' },
-		privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-	});
+type KeyPair = ReturnType<typeof newOAuthKeyPair>;
 
 let main: KeyPair;
 let second: KeyPair;
@@ -56,23 +48,8 @@ function jwt(spec: JwtSpec = {}): string {
 	return `${signingInput}.${signature}`;
 }
 
-interface Answer {
-	status: number;
-	headers: Headers;
-	text: string;
-	json: Record<string, unknown>;
-}
-
 async function call(url: string, init: RequestInit = {}): Promise<Answer> {
-	const res = await fetch(url, init);
-	const text = await res.text();
-	let json: Record<string, unknown> = {};
-	try {
-		json = JSON.parse(text) as Record<string, unknown>;
-	} catch {
-		/* not JSON */
-	}
-	return { status: res.status, headers: res.headers, text, json };
+	return await readAnswer(await fetch(url, init));
 }
 
 /** POST /api/permission/oauth2/token; `body` a string is sent as is, anything else as JSON. */
@@ -127,9 +104,9 @@ async function start(opts: StartOptions): Promise<CozeEmulator> {
 }
 
 beforeAll(async () => {
-	main = newPair();
-	second = newPair();
-	stranger = newPair();
+	main = newOAuthKeyPair();
+	second = newOAuthKeyPair();
+	stranger = newOAuthKeyPair();
 	emu = await startCozeEmulator({ oauthApps: apps() });
 });
 afterAll(async () => {

@@ -7,6 +7,8 @@ import { request } from 'node:http';
 
 import type { CozeEmulator, Dialect, RunScenario } from './emulator';
 import { startCozeEmulator } from './emulator';
+import type { Answer as HttpAnswer } from './harness/answer';
+import { readAnswer } from './harness/answer';
 
 const TOKEN = 'test-token';
 const WF = '7549000000000000001';
@@ -48,13 +50,9 @@ function parseSse(text: string): { events: Ev[]; partial: boolean } {
 	return { events, partial: has || last !== '' };
 }
 
-interface Answer {
-	status: number;
-	headers: Headers;
+interface Answer extends HttpAnswer {
 	contentType: string | null;
-	text: string;
 	events: Ev[];
-	json: Record<string, unknown>;
 }
 
 async function post(emu: CozeEmulator, path: string, body: unknown, init: RequestInit = {}): Promise<Answer> {
@@ -72,14 +70,8 @@ async function get(emu: CozeEmulator, path: string, headers: Record<string, stri
 }
 
 async function answer(res: Response): Promise<Answer> {
-	const text = await res.text();
-	let json: Record<string, unknown> = {};
-	try {
-		json = JSON.parse(text) as Record<string, unknown>;
-	} catch {
-		/* SSE or not JSON */
-	}
-	return { status: res.status, headers: res.headers, contentType: res.headers.get('content-type'), text, events: parseSse(text).events, json };
+	const read = await readAnswer(res);
+	return { ...read, contentType: res.headers.get('content-type'), events: parseSse(read.text).events };
 }
 
 const data = (e: Ev): Record<string, unknown> => JSON.parse(e.data) as Record<string, unknown>;

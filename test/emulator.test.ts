@@ -4,20 +4,14 @@
  */
 import type { CozeEmulator, Dialect, RunScenario } from './emulator';
 import { startCozeEmulator } from './emulator';
+import type { Answer } from './harness/answer';
+import { readAnswer } from './harness/answer';
 
 const TOKEN = 'test-token';
 const WF = '7549000000000000001';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const CLOUD_LOGID = /^\d{14}[0-9A-F]{18}$/;
 const ID19 = /^\d{19}$/;
-
-interface Answer {
-	status: number;
-	headers: Headers;
-	text: string;
-	bytes: Buffer;
-	json: Record<string, unknown>;
-}
 
 interface SendOptions {
 	method?: string;
@@ -39,15 +33,7 @@ async function send(emu: CozeEmulator, path: string, body?: unknown, o: SendOpti
 		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
 		signal: o.signal,
 	});
-	const bytes = Buffer.from(await res.arrayBuffer());
-	const text = bytes.toString('utf8');
-	let json: Record<string, unknown> = {};
-	try {
-		json = JSON.parse(text) as Record<string, unknown>;
-	} catch {
-		/* not JSON */
-	}
-	return { status: res.status, headers: res.headers, text, bytes, json };
+	return await readAnswer(res);
 }
 
 const run = (emu: CozeEmulator, body: unknown, o?: SendOptions): Promise<Answer> => send(emu, '/v1/workflow/run', body, o);

@@ -4,12 +4,10 @@
  * endpoint; the token is stored like n8n stores it, reused, renewed before it expires and
  * after Coze refuses it, and never shows up in outputs, errors or logs.
  */
-import { generateKeyPairSync } from 'node:crypto';
-
 import type { INodeListSearchResult, INodeParameters } from 'n8n-workflow';
 
 import type { CozeEmulator } from './emulator';
-import { closedPortUrl, startCozeEmulator } from './emulator';
+import { closedPortUrl, newOAuthKeyPair, startCozeEmulator } from './emulator';
 import type { CozeOAuthCredentials, CozeRunOutcome } from './harness/engine';
 import { callNodeMethod, capturedLogs, CredentialStore, OAUTH_CREDENTIAL_TYPE, runCozeNode, shutdownEngine, testCredential } from './harness/engine';
 
@@ -17,16 +15,8 @@ const APP_ID = '1154567890123';
 const KEY_ID = 'Kx9_fingerprint_of_the_public_key';
 const WF = '7398123456789012345';
 
-function rsaKeyPair() {
-	return generateKeyPairSync('rsa', {
-		modulusLength: 2048,
-		publicKeyEncoding: { type: 'spki', format: 'pem' },
-		privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-	});
-}
-
-const appKey = rsaKeyPair();
-const otherKey = rsaKeyPair();
+const appKey = newOAuthKeyPair();
+const otherKey = newOAuthKeyPair();
 /** The base64 body of a PEM: if any of it leaks, this finds it. */
 const keyMaterial = (pem: string) => pem.split('\n').filter((line) => line.length === 64);
 

@@ -27,6 +27,9 @@ export interface WorkflowJson {
 }
 
 /** The owner account the scripts set up in a fresh n8n (local, throwaway instances only). */
+/** n8n ties a session to the browser ID sent with the sign-in; every REST call sends the same one. */
+export const BROWSER_ID = 'coze-e2e-browser';
+
 export const OWNER = { email: 'owner@example.com', firstName: 'Coze', lastName: 'Tester', password: 'CozeTester-2026' };
 
 export interface CredentialJson {
@@ -209,7 +212,7 @@ export class N8nInstance {
 	 */
 	async ownerSession(): Promise<string> {
 		const owner = OWNER;
-		const headers = { 'content-type': 'application/json', 'browser-id': 'coze-e2e-browser' };
+		const headers = { 'content-type': 'application/json', 'browser-id': BROWSER_ID };
 		let response = await fetch(`${this.baseUrl}/rest/owner/setup`, {
 			method: 'POST',
 			headers,
@@ -225,6 +228,19 @@ export class N8nInstance {
 		const cookie = response.headers.get('set-cookie')?.split(';')[0];
 		if (!response.ok || !cookie) throw new Error(`could not sign in to n8n: HTTP ${response.status} ${await response.text()}`);
 		return cookie;
+	}
+
+	/** The credential's Test button, as the editor presses it: `POST /rest/credentials/test`. */
+	async testCredential(credential: CredentialJson): Promise<{ status: string; message: string }> {
+		const cookie = await this.ownerSession();
+		const response = await fetch(`${this.baseUrl}/rest/credentials/test`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie, 'browser-id': BROWSER_ID },
+			body: JSON.stringify({ credentials: credential }),
+		});
+		const text = await response.text();
+		if (response.status !== 200) throw new Error(`credential test: HTTP ${response.status} ${text}`);
+		return (JSON.parse(text) as { data: { status: string; message: string } }).data;
 	}
 
 	get log(): string {

@@ -19,6 +19,7 @@ export function cozeOAuthCredential(data: {
 	appId: string;
 	keyId: string;
 	privateKey: string;
+	accessToken?: string;
 }): CredentialJson {
 	return { id: OAUTH_CREDENTIAL_ID, name: OAUTH_CREDENTIAL_NAME, type: 'cozeOAuthApi', data };
 }

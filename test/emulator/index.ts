@@ -112,7 +112,7 @@ export {
 export { runKey } from './accounting';
 export { BIG_JSON_MIN_BYTES } from './bigjson';
 export { closedPortUrl, RATE_LIMIT_MSG } from './faults';
-export { DEFAULT_OAUTH_AUDIENCE, DEFAULT_TOKEN_DURATION_SECONDS, JWT_BEARER_GRANT, OAUTH_TOKEN_PATH } from './oauth';
+export { DEFAULT_OAUTH_AUDIENCE, DEFAULT_TOKEN_DURATION_SECONDS, JWT_BEARER_GRANT, newOAuthKeyPair, OAUTH_TOKEN_PATH } from './oauth';
 
 export const DEFAULT_TOKEN = 'test-token';
 

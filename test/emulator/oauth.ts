@@ -36,7 +36,7 @@
  * request. Issued tokens are accepted by the cloud Bearer auth (auth.ts) until that clock reaches
  * their expiry or `expireOAuthTokens()` revokes them; then they are refused as `expiredTokenAnswer` says.
  */
-import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 
 import type { EmulatorState, Handler, IssuedToken, Reply } from './core';
@@ -52,6 +52,15 @@ export const DEFAULT_TOKEN_DURATION_SECONDS = 900;
 export const MAX_DURATION_SECONDS = 86399;
 /** Longest JWT life (exp - iat) accepted: 24 h. */
 export const MAX_JWT_LIFETIME_SECONDS = 86400;
+
+/** A fresh RSA key pair in PEM, as Coze makes for an OAuth app: the public half goes in `oauthApps`. */
+export function newOAuthKeyPair(): { publicKey: string; privateKey: string } {
+	return generateKeyPairSync('rsa', {
+		modulusLength: 2048,
+		publicKeyEncoding: { type: 'spki', format: 'pem' },
+		privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+	});
+}
 
 /** The emulator's clock, unix seconds. */
 export function emulatorNow(state: EmulatorState): number {

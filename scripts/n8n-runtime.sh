@@ -17,7 +17,22 @@
 set -euo pipefail
 
 # Bump when the install recipe below changes, so that existing caches are rebuilt.
-RECIPE_VERSION=1
+# 2: npm settings inherited from an npm script are dropped, and the native addons are proven built.
+RECIPE_VERSION=2
+
+# Started from an npm script (`npm run demo`, `test:e2e`, `dev`, `bench`), this script inherits the
+# project's npm settings as npm_config_* variables, among them .npmrc's ignore-scripts=true: a nested
+# `npm rebuild` then "succeeds" in a second and builds nothing. The install must come out the same
+# whoever starts it, so every npm setting is dropped here except those that say where packages come
+# from and how to reach it (a registry mirror, a proxy, a CA set in the user's own shell). The nested
+# npm still reads the user's and the global npmrc itself.
+for var in $(compgen -e); do
+  case "${var,,}" in
+    npm_config_registry|npm_config_*:registry|npm_config_cache|npm_config_userconfig|npm_config_globalconfig) ;;
+    npm_config_cafile|npm_config_ca|npm_config_proxy|npm_config_https_proxy|npm_config_noproxy|npm_config_strict_ssl) ;;
+    npm_config_*|npm_package_*|npm_lifecycle_*) unset "$var" ;;
+  esac
+done
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
@@ -118,6 +133,41 @@ verify_lock() {
   fi
 }
 
+# After the rebuild: every native addon must have its binary, or the install stops here, saying which
+# addon, what its build printed and what to install. Nothing is marked installed before this passes.
+check_native_builds() {
+  local addon pkg missing=()
+  for addon in "$@"; do
+    pkg=$(native_package_dir "$addon")
+    if [ -z "$pkg" ]; then missing+=("$addon (not in node_modules after npm ci)"); continue; fi
+    case "$addon" in
+      sqlite3) [ -f "$pkg/build/Release/node_sqlite3.node" ] || missing+=("sqlite3 ($pkg/build/Release/node_sqlite3.node)") ;;
+      # isolated-vm 7 ships prebuilt binaries for Node 24 (prebuilds/); a source build lands in out/.
+      isolated-vm) compgen -G "$pkg/prebuilds/linux-x64/*abi137*.node" >/dev/null || [ -f "$pkg/out/isolated_vm.node" ] \
+        || missing+=("isolated-vm ($pkg/out/isolated_vm.node)") ;;
+    esac
+  done
+  [ ${#missing[@]} = 0 ] && return 0
+  log "n8n $VERSION: a native addon was not built: ${missing[*]}"
+  local why
+  why=$(grep -E 'gyp ERR!|error:|not found|No such file|command not found' "$DIR/.install.log" | grep -v EBADENGINE | head -n 12 || true)
+  [ -n "$why" ] && printf '%s\n' "$why" | sed 's/^/[n8n-runtime]   /' >&2
+  log "n8n $VERSION: the addons are compiled with node-gyp: install a C++ toolchain and Python"
+  log "  (Debian/Ubuntu: apt-get install build-essential python3), then run this again. Full log: $DIR/.install.log"
+  exit 1
+}
+
+# The copy of a native addon that n8n loads: resolved as n8n resolves it (isolated-vm through n8n-workflow).
+native_package_dir() {
+  ( cd "$DIR" && "$(node_bin)" -e '
+    const path = require("path");
+    const from = [path.join(process.cwd(), "node_modules", "n8n")];
+    const base = process.argv[1] === "isolated-vm"
+      ? [path.dirname(require.resolve("n8n-workflow", { paths: from }))] : from;
+    try { console.log(path.dirname(require.resolve(process.argv[1] + "/package.json", { paths: base }))); } catch {}
+  ' "$1" )
+}
+
 # ---------------------------------------------------------------- sub-commands
 cmd_ensure() {
   mkdir -p "$CACHE_ROOT"
@@ -145,7 +195,7 @@ cmd_ensure() {
   # npm ci runs on whatever node/npm is in PATH (Node 20 is fine: no scripts run). --ignore-scripts is essential:
   # sqlite3's / kafka's install scripts download prebuilt binaries from GitHub, isolated-vm can't build on Node 20.
   run_step "npm ci --ignore-scripts" \
-    npm ci --ignore-scripts --no-audit --no-fund --loglevel=warn
+    npm ci --ignore-scripts=true --no-audit --no-fund --loglevel=warn
 
   local nb hdr
   nb=$(node_bin)
@@ -155,9 +205,11 @@ cmd_ensure() {
   [ "$LINE" = 2 ] && rebuild+=(isolated-vm)
   # Build native addons with the runtime's node first in PATH (system npm's "#!/usr/bin/env node" then runs on it)
   # and against its own headers: ~/.npmrc may say nodedir=/usr (Node 20), which is wrong for Node 24.
+  # --ignore-scripts=false said outright: a rebuild that skips the install scripts builds nothing.
   run_step "npm rebuild ${rebuild[*]} (node $("$nb" -v), headers $hdr)" \
     env PATH="$(dirname "$nb"):$PATH" npm_config_nodedir="$hdr" \
-    npm rebuild "${rebuild[@]}" --no-audit --no-fund --foreground-scripts
+    npm rebuild "${rebuild[@]}" --ignore-scripts=false --no-audit --no-fund --foreground-scripts
+  check_native_builds "${rebuild[@]}"
 
   run_step "check" cmd_check_inner
   src_hash > "$DIR/.installed"

@@ -34,6 +34,9 @@ describe('package', () => {
 		expect(packageJson.files).toEqual(['dist']);
 		expect(packageJson.dependencies ?? {}).toEqual({});
 		expect(packageJson.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+		// n8n provides n8n-workflow itself. Optional, so `npm install n8n-nodes-coze` in ~/.n8n/nodes
+		// does not pull it in (its isolated-vm cannot build on Node 20), as n8n's own installer does.
+		expect(packageJson.peerDependenciesMeta).toEqual({ 'n8n-workflow': { optional: true } });
 		const paths = [...packageJson.n8n.nodes, ...packageJson.n8n.credentials] as string[];
 		expect(paths.length).toBe(3);
 		for (const path of paths) {

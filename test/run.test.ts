@@ -443,10 +443,25 @@ describe('transport', () => {
 });
 
 describe('logs', () => {
-	it('n8n logged these runs at debug level, and never the token', () => {
+	// Each test empties the log and makes the runs it reads: jest runs them in random order.
+	it('n8n logs a failed run at debug level, and never the token', async () => {
+		capturedLogs.length = 0;
+		emulators.cloud.setRunScenario(WF, { kind: 'unpublished' });
+		const outcome = await run('cloud', runParameters());
+		expect(outcome.status).toBe('error');
 		const log = capturedLogs.join('\n');
 		expect(log).toMatch(/debug/i);
-		expect(log).toContain('Coze rejected the access token');
+		expect(log).toContain('Coze could not find the workflow, or it is not published');
 		expect(log).not.toContain(TOKEN);
+	});
+
+	it('n8n logs a refused token without the token', async () => {
+		const wrongToken = 'pat_wrong_but_still_secret_9876543210';
+		capturedLogs.length = 0;
+		const outcome = await run('cloud', runParameters(), undefined, { accessToken: wrongToken });
+		expect(outcome.error?.message).toBe('Coze rejected the access token (Coze code 4100) [item 0]');
+		const log = capturedLogs.join('\n');
+		expect(log).toContain('Coze rejected the access token');
+		expect(log).not.toContain(wrongToken);
 	});
 });

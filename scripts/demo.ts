@@ -42,16 +42,17 @@ async function main(): Promise<number> {
 		step(`n8n ${n8n.version}: executing "Manual Trigger → Rows → Items → Coze Workflow → Result" …`);
 		const result = await n8n.execute(DEMO_WORKFLOW);
 		const items = nodeOutput(result.run, COZE_NODE);
-		const taskTime = result.run?.data.resultData.runData[COZE_NODE]?.[0]?.executionTime;
-		if (result.code !== 0 || result.run?.status === 'error' || items.length === 0) {
-			const error = result.run?.data.resultData.error;
-			process.stderr.write(`\nThe demo workflow failed in n8n ${n8n.version}.\n`);
+		const taskTime = result.run.data.resultData.runData[COZE_NODE]?.[0]?.executionTime;
+		if (result.run.status !== 'success' || items.length === 0) {
+			const error = result.run.data.resultData.error;
+			process.stderr.write(`\nThe demo workflow failed in n8n ${n8n.version} (execution ${result.run.id}, status ${result.run.status}).\n`);
 			process.stderr.write(error ? `${error.message}\n${error.description ?? ''}\n` : `${result.output.slice(-3000)}\n`);
 			return 1;
 		}
 		const runs = emulator?.runsOf(EMULATED_WORKFLOW_ID) ?? [];
 		process.stdout.write(`\nn8n ${n8n.version} ran the Coze workflow ${workflowId} for ${items.length} items `);
-		process.stdout.write(`(${useRealCoze ? `real Coze, region ${region}` : `Coze emulator, ${runs.length} requests`}):\n\n`);
+		process.stdout.write(`(${useRealCoze ? `real Coze, region ${region}` : `Coze emulator, ${runs.length} requests`}; `);
+		process.stdout.write(`n8n stored it as execution ${result.run.id}, status "${result.run.status}"):\n\n`);
 		items.forEach((item, index) => {
 			process.stdout.write(`item ${index}  city=${JSON.stringify(CITIES[index])}\n`);
 			process.stdout.write(`  data      ${JSON.stringify(item.json.data)}\n`);

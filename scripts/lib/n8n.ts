@@ -9,8 +9,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { lastId, settleExecution, storedExecutions, type ExecutionRun, type NodeRunItem } from './executions';
 import { step, timed } from './log';
-import { run, runOrThrow, type ProcResult } from './proc';
+import { cleanNpmEnv, run, runOrThrow, type ProcResult } from './proc';
+
+export type { ExecutionRun } from './executions';
 
 export const REPO_DIR = resolve(__dirname, '..', '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-coze';
@@ -85,6 +88,9 @@ export class N8nInstance {
 	readonly userFolder: string;
 	private server?: ChildProcess;
 	private serverLog = '';
+	private lastExecutionId = 0;
+	/** How the package got into this n8n: the README's manual install, run as a user would. */
+	manualInstall?: ManualInstall;
 
 	private constructor(
 		readonly line: N8nLine,
@@ -105,10 +111,7 @@ export class N8nInstance {
 	static async create(line: N8nLine, options: { port?: number; extraEnv?: NodeJS.ProcessEnv } = {}): Promise<N8nInstance> {
 		const [baseEnv, tarball] = await Promise.all([runtimeEnv(line), packPackage()]);
 		const userFolder = mkdtempSync(join(tmpdir(), `n8n-nodes-coze-n8n${line}-`));
-		const packageDir = join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
-		mkdirSync(packageDir, { recursive: true });
-		// Laid out as `npm install n8n-nodes-coze` in ~/.n8n/nodes would: n8n loads it from there.
-		await runOrThrow('tar', ['xzf', tarball, '--strip-components=1', '-C', packageDir]);
+		const manualInstall = await installAsReadmeSays(join(userFolder, '.n8n'), tarball, baseEnv);
 		const port = options.port ?? (await freePort());
 		const env: NodeJS.ProcessEnv = {
 			...baseEnv,
@@ -129,7 +132,9 @@ export class N8nInstance {
 			...options.extraEnv,
 		};
 		step(`n8n ${baseEnv.N8N_RUNTIME_VERSION}: user folder ${userFolder}, package from ${tarball}`);
-		return new N8nInstance(line, env, port);
+		const instance = new N8nInstance(line, env, port);
+		instance.manualInstall = manualInstall;
+		return instance;
 	}
 
 	cli(args: string[], timeoutMs = 180_000): Promise<ProcResult> {
@@ -156,19 +161,16 @@ export class N8nInstance {
 		);
 	}
 
-	/** `n8n execute --id … --rawOutput`; n8n 2.x prints log lines before the run's JSON. */
-	async execute(workflowId: string): Promise<{ code: number | null; run?: ExecutionRun; output: string; ms: number }> {
+	/**
+	 * `n8n execute --id …`, its result read from the execution n8n stored in its database (see
+	 * ./executions): n8n's stdout mixes the run's JSON with its log lines.
+	 */
+	async execute(workflowId: string): Promise<{ code: number | null; run: ExecutionRun; output: string; ms: number }> {
 		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
-		const start = result.stdout.search(/^\{/m);
-		let parsed: ExecutionRun | undefined;
-		if (start !== -1) {
-			try {
-				parsed = JSON.parse(result.stdout.slice(start)) as ExecutionRun;
-			} catch {
-				parsed = undefined;
-			}
-		}
-		return { code: result.code, run: parsed, output: result.stdout + result.stderr, ms: result.ms };
+		const output = result.stdout + result.stderr;
+		const rows = await storedExecutions(this.env, workflowId, this.lastExecutionId);
+		this.lastExecutionId = lastId(rows, this.lastExecutionId);
+		return { code: result.code, run: settleExecution(rows, result.code, output), output, ms: result.ms };
 	}
 
 	async activate(workflowId: string): Promise<void> {
@@ -177,7 +179,10 @@ export class N8nInstance {
 		expectOk(await this.cli(args));
 	}
 
-	/** `n8n start` on 127.0.0.1; resolves once the server answers its readiness check. */
+	/**
+	 * `n8n start` on 127.0.0.1; resolves once the REST API answers: n8n 1.x reports ready 6-10 s
+	 * before its /rest routes exist (they answer 404 until then).
+	 */
 	async start(options: { echo?: boolean } = {}): Promise<void> {
 		const t0 = Date.now();
 		step(`n8n ${this.version}: starting on ${this.baseUrl} …`);
@@ -193,7 +198,7 @@ export class N8nInstance {
 		while (Date.now() < deadline) {
 			if (child.exitCode !== null) throw new Error(`n8n exited with code ${child.exitCode}\n${this.serverLog}`);
 			try {
-				const response = await fetch(`${this.baseUrl}/healthz/readiness`);
+				const response = await fetch(`${this.baseUrl}/rest/settings`);
 				if (response.ok) {
 					step(`n8n ${this.version}: ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 					return;
@@ -264,24 +269,38 @@ export class N8nInstance {
 	}
 }
 
+export interface ManualInstall {
+	node: string;
+	npmOutput: string;
+	ms: number;
+	/** Top-level packages npm put into ~/.n8n/nodes/node_modules. */
+	installed: string[];
+}
+
+/**
+ * The README's manual install, as a user types it in a plain shell on this n8n's Node:
+ * `mkdir -p ~/.n8n/nodes && cd ~/.n8n/nodes && npm install n8n-nodes-coze` (the packed
+ * tarball standing in for the registry). No npm settings of this project's own npm scripts
+ * reach it (cleanNpmEnv): their ignore-scripts would hide a failing peer build.
+ */
+export async function installAsReadmeSays(n8nFolder: string, tarball: string, runtime: NodeJS.ProcessEnv): Promise<ManualInstall> {
+	const nodesDir = join(n8nFolder, 'nodes');
+	mkdirSync(nodesDir, { recursive: true });
+	const env = cleanNpmEnv({ ...process.env, PATH: runtime.PATH ?? process.env.PATH });
+	const node = (await runOrThrow('node', ['--version'], { env })).stdout.trim();
+	const result = await timed(`npm install n8n-nodes-coze in ~/.n8n/nodes, as the README says (Node ${node})`, () =>
+		run('npm', ['install', tarball, '--no-audit', '--no-fund'], { cwd: nodesDir, env, timeoutMs: 600_000 }),
+	);
+	const npmOutput = `${result.stdout}${result.stderr}`.trim();
+	if (result.code !== 0) throw new Error(`the README's manual install failed on Node ${node} (npm exit ${result.code}):\n${npmOutput.slice(-3000)}`);
+	const installed = readdirSync(join(nodesDir, 'node_modules')).filter((name) => !name.startsWith('.'));
+	return { node, npmOutput, ms: result.ms, installed };
+}
+
 function expectOk(result: ProcResult): void {
 	if (result.code !== 0) throw new Error(`n8n CLI failed (exit ${result.code}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
 }
 
-export interface ExecutionRun {
-	status?: string;
-	data: {
-		resultData: {
-			error?: { message?: string; description?: string };
-			lastNodeExecuted?: string;
-			runData: Record<
-				string,
-				Array<{ executionTime?: number; error?: { message?: string }; data?: { main?: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown }>> } }>
-			>;
-		};
-	};
-}
-
-export function nodeOutput(runJson: ExecutionRun | undefined, nodeName: string) {
+export function nodeOutput(runJson: ExecutionRun | undefined, nodeName: string): NodeRunItem[] {
 	return runJson?.data.resultData.runData[nodeName]?.[0]?.data?.main?.[0] ?? [];
 }

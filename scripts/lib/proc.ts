@@ -41,3 +41,20 @@ export async function runOrThrow(command: string, args: string[], options: Param
 	}
 	return result;
 }
+
+/**
+ * The environment of a plain shell: npm exports the settings of the npm script that started us
+ * (this project's .npmrc, such as ignore-scripts=true) as npm_config_* variables, which would
+ * change what a nested npm does. Kept: where packages come from and how to reach it.
+ * scripts/n8n-runtime.sh applies the same rule.
+ */
+export function cleanNpmEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+	const kept = /^npm_config_(registry|cache|userconfig|globalconfig|cafile|ca|proxy|https_proxy|noproxy|strict_ssl)$/i;
+	const clean: NodeJS.ProcessEnv = {};
+	for (const [name, value] of Object.entries(env)) {
+		if (/^npm_(config|package|lifecycle)_/i.test(name) && !kept.test(name)) continue;
+		if (/^npm_(command|execpath|node_execpath)$/i.test(name)) continue;
+		clean[name] = value;
+	}
+	return clean;
+}

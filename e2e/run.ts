@@ -7,6 +7,8 @@ import { deepStrictEqual, ok, strictEqual } from 'node:assert/strict';
 
 import { newOAuthKeyPair, startCozeEmulator, type CozeEmulator } from '../test/emulator';
 import { step } from '../scripts/lib/log';
+import { failureScreenshot, launchChromium, openAgentToolPicker, openNodePicker, openWorkflow, pickerResults, signedInPage } from '../scripts/lib/editor';
+import { foundBySearch, type NodeTypeEntry } from '../scripts/lib/editorSearch';
 import { BROWSER_ID, N8nInstance, nodeOutput, type N8nLine } from '../scripts/lib/n8n';
 import { COZE_NODE, cozeCredential, cozeOAuthCredential, rowsWorkflow, webhookWorkflow } from '../scripts/lib/workflows';
 
@@ -20,6 +22,9 @@ const WF = {
 	json: '7398000000000000003',
 	fails: '7398000000000000004',
 };
+/** What a user types into the node picker to find the node. */
+const SEARCH_TERMS = ['Coze', 'Coze Workflow', 'workflow'];
+const AGENT_NODE_ID = 'b1f6c1f0-0000-4000-8000-00000000a6e7';
 
 interface Case {
 	name: string;
@@ -99,7 +104,38 @@ function workflows() {
 			inputs: [{ name: 'q', value: '={{ $json.q }}' }],
 			oauth: true,
 		}),
+		// A new workflow as a user starts one: a trigger and nothing else (no AI node on the canvas).
+		{
+			id: 'CozeE2eSearch001',
+			name: 'E2E node picker',
+			active: false,
+			nodes: [manualTrigger()],
+			connections: {},
+			settings: { executionOrder: 'v1' },
+		},
+		{
+			id: 'CozeE2eAgent0001',
+			name: 'E2E AI Agent tools',
+			active: false,
+			nodes: [
+				manualTrigger(),
+				{ id: AGENT_NODE_ID, name: 'AI Agent', type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 1.7, position: [300, 0], parameters: {} },
+			],
+			connections: { 'When clicking': { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		},
 	];
+}
+
+function manualTrigger() {
+	return {
+		id: 'b1f6c1f0-0000-4000-8000-00000000a6e6',
+		name: 'When clicking',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
 }
 
 async function runLine(line: N8nLine): Promise<void> {
@@ -120,6 +156,18 @@ async function runLine(line: N8nLine): Promise<void> {
 			cozeOAuthCredential(oauthData),
 		]);
 		await n8n.importWorkflows(workflows());
+
+		await check(line, v, {
+			name: `the README's manual install (npm install n8n-nodes-coze in ~/.n8n/nodes, Node ${n8n.manualInstall?.node}) adds the package and nothing else`,
+			run: async () => {
+				const install = n8n.manualInstall;
+				ok(install, 'the package was not installed the README way');
+				// n8n brings n8n-workflow itself; installing the peer pulls isolated-vm, which cannot build on Node 20.
+				deepStrictEqual(install.installed, ['n8n-nodes-coze'], install.npmOutput);
+				ok(/added 1 package/.test(install.npmOutput), install.npmOutput);
+				process.stdout.write(`      npm: ${install.npmOutput.split('\n').pop()} (${install.ms} ms)\n`);
+			},
+		});
 
 		await check(line, v, {
 			name: 'typed key/value inputs reach Coze with the Bearer token from the imported credential',
@@ -277,15 +325,52 @@ async function runLine(line: N8nLine): Promise<void> {
 		});
 
 		await check(line, v, {
-			name: 'n8n offers the node, and its AI-agent tool variant, from the installed package',
+			name: "n8n's node list describes the node so the editor's search finds it and keeps it under AI, and its tool variant among the agent's tools",
 			run: async () => {
 				const cookie = await n8n.ownerSession();
 				const response = await fetch(`${n8n.baseUrl}/types/nodes.json`, { headers: { cookie, 'browser-id': BROWSER_ID } });
 				strictEqual(response.status, 200);
-				const types = (await response.json()) as Array<{ name: string; usableAsTool?: boolean; displayName: string }>;
-				const names = types.map((type) => type.name);
-				ok(names.includes('n8n-nodes-coze.cozeWorkflow'), 'the node is missing from /types/nodes.json');
-				ok(names.includes('n8n-nodes-coze.cozeWorkflowTool'), 'the tool variant is missing from /types/nodes.json');
+				const types = (await response.json()) as NodeTypeEntry[];
+				const node = types.find((type) => type.name === 'n8n-nodes-coze.cozeWorkflow');
+				const tool = types.find((type) => type.name === 'n8n-nodes-coze.cozeWorkflowTool');
+				ok(node, 'the node is missing from /types/nodes.json');
+				ok(tool, 'the tool variant is missing from /types/nodes.json');
+				for (const term of SEARCH_TERMS) ok(foundBySearch(node, term), `search "${term}" would not find it; codex: ${JSON.stringify(node.codex)}`);
+				ok(node.codex?.categories?.includes('AI') && node.codex.subcategories?.AI?.includes('Agents'), JSON.stringify(node.codex));
+				// The agent's tool picker lists nodes by their ai_tool output, grouped by codex AI > Tools.
+				deepStrictEqual(tool.outputs, ['ai_tool']);
+				ok(tool.codex?.subcategories?.AI?.includes('Tools'), JSON.stringify(tool.codex));
+				process.stdout.write(`      codex: ${JSON.stringify({ categories: node.codex?.categories, subcategories: node.codex?.subcategories })}\n`);
+			},
+		});
+
+		await check(line, v, {
+			name: `the editor's node picker (headless Chromium) finds the node for ${SEARCH_TERMS.map((t) => `"${t}"`).join(', ')}, and the AI Agent's tool picker finds the tool`,
+			run: async () => {
+				const browser = await launchChromium();
+				let page = await signedInPage(browser, n8n);
+				try {
+					await openWorkflow(page, n8n, 'CozeE2eSearch001');
+					await openNodePicker(page);
+					for (const term of SEARCH_TERMS) {
+						const names = await pickerResults(page, term);
+						process.stdout.write(`      picker "${term}": ${JSON.stringify(names)}\n`);
+						ok(names.includes('Coze Workflow'), `searching "${term}" listed ${JSON.stringify(names)}`);
+					}
+					// A fresh page: a picker still open from the last workflow must not answer for this one.
+					await page.close();
+					page = await signedInPage(browser, n8n);
+					await openWorkflow(page, n8n, 'CozeE2eAgent0001');
+					await openAgentToolPicker(page, AGENT_NODE_ID);
+					const tools = await pickerResults(page, 'Coze');
+					process.stdout.write(`      AI Agent tools "Coze": ${JSON.stringify(tools)}\n`);
+					ok(tools.includes('Coze Workflow Tool'), `the AI Agent's tools listed ${JSON.stringify(tools)}`);
+				} catch (error) {
+					const shot = await failureScreenshot(page, `e2e-editor-n8n${line}`);
+					throw new Error(`${error instanceof Error ? error.message : String(error)}\n(what the editor showed: ${shot})`);
+				} finally {
+					await browser.close();
+				}
 			},
 		});
 	} finally {

@@ -2,35 +2,20 @@
  * `npm run screenshot`: the Coze Workflow node's panel in a real n8n editor, captured by
  * headless Chromium (Debian's package) into docs/coze-workflow-node.png for the README.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { chromium } from 'playwright-core';
-
 import { startCozeEmulator } from '../test/emulator';
+import { launchChromium, signedInPage } from './lib/editor';
 import { step } from './lib/log';
-import { N8nInstance, OWNER, REPO_DIR, type N8nLine } from './lib/n8n';
+import { N8nInstance, REPO_DIR, type N8nLine } from './lib/n8n';
 import { COZE_NODE, cozeCredential, rowsWorkflow } from './lib/workflows';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 async function main(): Promise<void> {
-	if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
 	const line = (process.env.N8N_LINE === '1' ? 1 : 2) as N8nLine;
 	const emulator = await startCozeEmulator({ dialect: 'cloud', validTokens: ['demo-token'] });
 	const n8n = await N8nInstance.create(line);
-	const browser = await chromium.launch({
-		executablePath: CHROMIUM,
-		args: [
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-		],
-	});
+	const browser = await launchChromium();
 	try {
 		await n8n.importCredentials([cozeCredential({ region: 'custom', baseUrl: emulator.url, accessToken: 'demo-token' })]);
 		await n8n.importWorkflows([
@@ -40,17 +25,7 @@ async function main(): Promise<void> {
 			}),
 		]);
 		await n8n.start();
-		await n8n.ownerSession();
-		const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-		const page = await context.newPage();
-		// Signing in through the form: n8n ties its session cookie to the browser ID the editor
-		// keeps in local storage, so a cookie made elsewhere is not accepted.
-		step('signing in to the editor …');
-		await page.goto(`${n8n.baseUrl}/signin`, { waitUntil: 'domcontentloaded' });
-		await page.locator('input[type="email"], input[name="emailOrLdapLoginId"], input[name="email"]').first().fill(OWNER.email);
-		await page.locator('input[type="password"]').first().fill(OWNER.password);
-		await page.getByRole('button', { name: /sign in/i }).click();
-		await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 });
+		const page = await signedInPage(browser, n8n);
 		step('opening the workflow in the editor …');
 		await page.goto(`${n8n.baseUrl}/workflow/CozeDemoWorkflow`, { waitUntil: 'domcontentloaded' });
 		const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${COZE_NODE}"], [data-name="${COZE_NODE}"]`).first();

@@ -65,7 +65,7 @@ export async function pickerResults(page: Page, term: string): Promise<string[]>
 	let last = '';
 	for (let stable = 0, tries = 0; stable < 3 && tries < 40; tries++) {
 		await page.waitForTimeout(150);
-		const names = await page.locator('[data-test-id="node-creator-item-name"]').allTextContents();
+		const names = await page.locator('[data-test-id="node-creator-item-name"]:visible').allTextContents();
 		const now = JSON.stringify(names.map((name) => name.trim()));
 		stable = now === last ? stable + 1 : 0;
 		last = now;
@@ -79,14 +79,28 @@ export async function openNodePicker(page: Page): Promise<void> {
 	await page.locator('[data-test-id="node-creator"]').waitFor({ timeout: 30_000 });
 }
 
-/** Opens the AI Agent's tool picker: the "+" under the agent's Tool connector. */
+/**
+ * Opens the AI Agent's tool picker: the "+" under the agent's Tool connector. Clicked while the
+ * editor is still settling, the same "+" sometimes opens "Other AI Nodes" instead (seen on 2.41.1):
+ * close it and click again until the picker says "Tools".
+ */
 export async function openAgentToolPicker(page: Page, agentNodeId: string): Promise<void> {
-	await page
-		.locator(`[data-nodeid="${agentNodeId}"][data-handleid="inputs/ai_tool/0"] [data-test-id="canvas-handle-plus"], ` +
-			`[data-nodeid="${agentNodeId}"][data-handleid="inputs/ai_tool/0"] ~ [data-test-id="canvas-handle-plus"]`)
-		.first()
-		.click();
-	await page.locator('[data-test-id="node-creator"]').waitFor({ timeout: 30_000 });
+	const plus = page.locator(`[data-nodeid="${agentNodeId}"][data-handleid="inputs/ai_tool/0"] [data-test-id="canvas-handle-plus"]`).first();
+	const header = page.locator('[data-test-id="nodes-list-header"]:visible').first();
+	let seen = '';
+	for (let attempt = 0; attempt < 5; attempt++) {
+		await plus.click();
+		await header.waitFor({ timeout: 30_000 });
+		for (let poll = 0; poll < 20; poll++) {
+			seen = (await header.textContent())?.trim() ?? '';
+			if (seen.startsWith('Tools')) return;
+			await page.waitForTimeout(250);
+		}
+		await page.keyboard.press('Escape');
+		await page.locator('[data-test-id="node-creator"]').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+		await page.waitForTimeout(1000);
+	}
+	throw new Error(`the AI Agent's Tool "+" opened "${seen}", not the tool picker`);
 }
 
 export async function failureScreenshot(page: Page, name: string): Promise<string> {

@@ -71,6 +71,8 @@ function transportFault(dialect: Dialect, s: RunScenario): Reply | undefined {
 			return nginxErrorPage(s.status);
 		case 'empty':
 			return { kind: 'raw', status: s.status, body: '' };
+		case 'verbatim':
+			return { kind: 'raw', status: s.status, body: s.body, ...(s.contentType ? { contentType: s.contentType } : {}) };
 		case 'malformed':
 			return malformedReply(dialect);
 		case 'hang':

@@ -50,6 +50,12 @@ export type RunScenario =
 	| { kind: 'html'; status: number }
 	/** This HTTP status with an empty body. */
 	| { kind: 'empty'; status: number }
+	/**
+	 * Not a Coze dialect: this status and body as given, as a gateway, a proxy or a broken server in
+	 * front of Coze answers (plain-text 401/404 pages, `{"code":"4100"}` with the code as a string,
+	 * `{"msg":"internal error"}` with no code at all). The node must read each of them correctly.
+	 */
+	| { kind: 'verbatim'; status: number; body: string; contentType?: string }
 	/** HTTP 200, JSON content type, body cut in the middle (invalid JSON). */
 	| { kind: 'malformed' }
 	/** Reads the request and never answers (until `close()`). */

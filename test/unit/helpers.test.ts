@@ -167,6 +167,15 @@ describe('inputs', () => {
 		expect(duplicate.context.itemIndex).toBe(2);
 	});
 
+	it.each(['__proto__', 'constructor', 'prototype'])('refuses the input name %s instead of dropping it', (name) => {
+		const fromPairs = catchError(() => inputsFromPairs(node, [{ name: 'city', value: 'a' }, { name, value: 'x' }], 3));
+		expect(fromPairs.message).toBe(`The workflow input name "${name}" cannot be sent`);
+		expect(fromPairs.context.itemIndex).toBe(3);
+		expect(catchError(() => inputsFromJson(node, `{"city":"a","${name}":{"x":1}}`, 'Inputs (JSON)', 0)).message).toBe(
+			`The workflow input name "${name}" cannot be sent`,
+		);
+	});
+
 	it('parses JSON objects and rejects everything else, naming the field', () => {
 		expect(inputsFromJson(node, '{"city":"北京","id":7398123456789012345}', 'Inputs (JSON)', 0)).toEqual({
 			city: '北京',

@@ -5,7 +5,7 @@ import type { InputSpec } from '../helpers/catalog';
 import { workflowInputSpecs } from '../helpers/catalog';
 import { fileInputValue } from '../helpers/files';
 import type { NameValuePair } from '../helpers/inputs';
-import { inputsFromJson, inputsFromPairs } from '../helpers/inputs';
+import { assertSendableInputName, inputsFromJson, inputsFromPairs } from '../helpers/inputs';
 import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom } from '../helpers/output';
 import { itemParameter, oncePerRun } from '../helpers/perRun';
 import { pollRunUntilDone } from '../helpers/polling';
@@ -316,6 +316,7 @@ async function readWorkflowInputs(
 				description: "Enter the name of the Start node's file input, or remove the empty row under File Inputs.",
 			});
 		}
+		assertSendableInputName(node, name, itemIndex);
 		inputs[name] = await fileInputValue.call(this, connection, name, row.binaryProperty ?? 'data', row.asArray === true, itemIndex);
 	}
 	return inputs;

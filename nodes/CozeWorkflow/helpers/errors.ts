@@ -111,6 +111,11 @@ const HTTP_EXPLANATIONS: Record<number, Explanation> = {
 	},
 };
 
+/** 401, 403, 404 and 429 mean the same whatever body comes with them (JSON, text or nothing). */
+export function httpExplanation(httpStatus: number): Explanation | undefined {
+	return HTTP_EXPLANATIONS[httpStatus];
+}
+
 const FALLBACK: Explanation = {
 	summary: 'Coze could not run the workflow',
 	hint: 'Check the message from Coze below, and the debug URL if there is one.',

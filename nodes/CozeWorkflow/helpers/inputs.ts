@@ -9,6 +9,22 @@ export interface NameValuePair {
 }
 
 /**
+ * Names an object cannot carry through n8n's request handling: assigning `__proto__` replaces
+ * the prototype instead of adding a key, and the HTTP client's serializer leaves `constructor`
+ * and `prototype` out. Refused, so an input is never silently missing at Coze.
+ */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function assertSendableInputName(node: INode, name: string, itemIndex: number): void {
+	if (!RESERVED_NAMES.has(name)) return;
+	throw new NodeOperationError(node, `The workflow input name "${name}" cannot be sent`, {
+		itemIndex,
+		description:
+			'__proto__, constructor and prototype are reserved names in JavaScript objects and would not reach Coze. Rename the input in the Start node of the Coze workflow, then here.',
+	});
+}
+
+/**
  * Builds the workflow's parameters from Key/Value rows. A value keeps the type its expression
  * produced (42 stays a number, {{ $json.list }} stays an array): Coze's Start node checks types.
  */
@@ -22,6 +38,7 @@ export function inputsFromPairs(node: INode, pairs: NameValuePair[], itemIndex: 
 				description: "Enter the name of the Start node's input, or remove the empty row.",
 			});
 		}
+		assertSendableInputName(node, name, itemIndex);
 		if (Object.prototype.hasOwnProperty.call(inputs, name)) {
 			throw new NodeOperationError(node, `The workflow input "${name}" is set twice`, {
 				itemIndex,
@@ -57,6 +74,8 @@ export function inputsFromJson(
 			description: `It is ${describeType(parsed)}. Enter an object whose keys are the Start node's inputs, such as {"city": "Beijing"}.`,
 		});
 	}
+	// JSON.parse keeps "__proto__" as an own key, which the request would then lose.
+	for (const name of Object.keys(parsed)) assertSendableInputName(node, name, itemIndex);
 	return parsed as IDataObject;
 }
 

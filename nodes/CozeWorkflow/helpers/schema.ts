@@ -2,6 +2,7 @@ import type { FieldType, IDataObject, INode, ResourceMapperField } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { InputSpec } from './catalog';
+import { assertSendableInputName } from './inputs';
 import { isPlainObject, parseJsonKeepingBigIntegers } from './json';
 
 const FILE_TYPE = /file|image|doc|ppt|excel|xlsx|txt|audio|video|voice|zip|code|svg/i;
@@ -79,10 +80,13 @@ export function checkInputsAgainstSpecs(
 			}
 			continue;
 		}
+		assertSendableInputName(node, name, itemIndex);
 		checked[name] = isFileSpec(spec) || isFileArraySpec(spec) ? value : coerce(node, name, value, spec, itemIndex);
 	}
 	for (const [name, value] of Object.entries(values)) {
-		if (!(name in specs) && value !== undefined && value !== null && value !== '') checked[name] = value;
+		if (name in specs || value === undefined || value === null || value === '') continue;
+		assertSendableInputName(node, name, itemIndex);
+		checked[name] = value;
 	}
 	return checked;
 }

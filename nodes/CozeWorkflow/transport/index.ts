@@ -11,7 +11,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { baseUrlOf, isHttpUrl } from '../../../credentials/cozeEndpoint';
 
 import type { CozeFailure } from '../helpers/errors';
-import { asNodeError, cozeApiError } from '../helpers/errors';
+import { asNodeError, cozeApiError, httpExplanation } from '../helpers/errors';
 import { isPlainObject, parseJsonKeepingBigIntegers } from '../helpers/json';
 import type { SseEvent } from '../helpers/sse';
 import { NotAnEventStream, readSseEvents } from '../helpers/sse';
@@ -404,6 +404,12 @@ function interpretResponse(
 		return error;
 	};
 	const trimmed = text.trim();
+	const byStatus = httpExplanation(statusCode);
+	if (byStatus && (trimmed === '' || !/^[[{]/.test(trimmed))) {
+		// A gateway's 401 or 404 often comes with an empty or plain-text body: it still means the token or the address.
+		const plain = trimmed !== '' && !trimmed.startsWith('<') ? trimmed.slice(0, 300) : undefined;
+		throw withRetryFacts(cozeApiError(node, { httpStatus: statusCode, logid: headerLogid, msg: plain }, itemIndex, byStatus), false);
+	}
 	if (trimmed === '') {
 		throw withRetryFacts(
 			cozeApiError(node, { httpStatus: statusCode, logid: headerLogid }, itemIndex, {
@@ -431,8 +437,20 @@ function interpretResponse(
 	}
 
 	const logid = detailLogid(body) ?? headerLogid;
-	const code = typeof body.code === 'number' ? body.code : undefined;
-	const failed = (code !== undefined && code !== 0) || statusCode < 200 || statusCode >= 300;
+	const code = cozeCode(body.code);
+	// Studio's run history answers a success with `data` and no `code`; an answer with neither
+	// (`{"msg":"internal error"}`) is a failure, never an empty success.
+	const httpFailed = statusCode < 200 || statusCode >= 300;
+	if (code === undefined && !httpFailed && !('data' in body)) {
+		throw withRetryFacts(
+			cozeApiError(node, { msg: typeof body.msg === 'string' ? body.msg : undefined, logid }, itemIndex, {
+				summary: 'Coze answered with neither a result nor an error code',
+				hint: 'Coze or a proxy in front of it failed; its message, if any, is above. The run was not resent automatically because it may have started; check the workflow in Coze before running it again.',
+			}),
+			false,
+		);
+	}
+	const failed = (code !== undefined && code !== 0) || httpFailed;
 	if (failed) {
 		const failure: CozeFailure = {
 			code,
@@ -444,6 +462,13 @@ function interpretResponse(
 		throw withRetryFacts(cozeApiError(node, failure, itemIndex), false);
 	}
 	return { body, statusCode, logid };
+}
+
+/** Coze's `code`: a number, or the same number as a string (`"4100"`), which gateways send. */
+function cozeCode(value: unknown): number | undefined {
+	if (typeof value === 'number') return value;
+	if (typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim())) return Number(value.trim());
+	return undefined;
 }
 
 function nonJsonExplanation(text: string, headers: Record<string, unknown>, statusCode: number) {

@@ -19,6 +19,11 @@ export function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
 		.replace(/\/+$/, '');
 }
 
+/** `http://user:pass@host`: the HTTP client would send Basic auth in place of the Bearer token. */
+export function hasUserInfo(url: string): boolean {
+	return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url);
+}
+
 export function isHttpUrl(url: string): boolean {
 	return /^https?:\/\/[^/\s]+/i.test(url);
 }

@@ -79,6 +79,18 @@ describe.each<Dialect>(['cloud', 'studio'])('%s dialect', (dialect) => {
 			expect(outcome.error?.description).toContain('Coze says: Request parameter error');
 		});
 
+		it.each(['not json {', '"a JSON string, not an object"', ''])(
+			'calls a Message event whose data is %j a garbled stream, not an empty success',
+			async (data) => {
+				emulators[dialect].setStreamScenario(WF, { kind: 'garbledMessage', data });
+				const outcome = await run(dialect, runWith('stream'));
+				expect(outcome.status).toBe('error');
+				expect(outcome.error?.message).toBe('Coze sent a Message event whose data is not valid JSON [item 0]');
+				expect(outcome.error?.description).toContain('not resent automatically');
+				expect(emulators[dialect].streamsOf(WF)).toHaveLength(1);
+			},
+		);
+
 		it('recognises a JSON refusal in place of the stream', async () => {
 			emulators[dialect].setStreamScenario(WF, { kind: 'unpublished' });
 			const outcome = await run(dialect, runWith('stream'));

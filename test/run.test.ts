@@ -440,6 +440,18 @@ describe('transport', () => {
 		});
 		expect(outcome.error?.message).toBe('The Base URL "ftp://127.0.0.1:8888" is not an http(s) address');
 	});
+
+	it('refuses a Base URL with a user name and password, which would replace the Bearer token, and never quotes it', async () => {
+		const outcome = await runCozeNode({
+			items: [{ json: {} }] as never,
+			parameters: runParameters(),
+			credentials: { region: 'studio', baseUrl: 'http://admin:s3cret-pass@127.0.0.1:8888', accessToken: TOKEN },
+		});
+		expect(outcome.status).toBe('error');
+		expect(outcome.error?.message).toBe('The Base URL contains a user name or password');
+		expect(JSON.stringify(outcome.run) + String(outcome.error?.description)).not.toContain('s3cret-pass');
+		expect(emulators.studio.requests).toHaveLength(0);
+	});
 });
 
 describe('logs', () => {

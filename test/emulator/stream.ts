@@ -93,7 +93,8 @@ type Step =
 	| { t: 'error'; code: number; message: string }
 	| { t: 'plainError'; text: string }
 	| { t: 'interrupt'; eventId: string; type: number; data: string; nodeTitle: string }
-	| { t: 'done' };
+	| { t: 'done' }
+	| { t: 'verbatim'; event: string; data: string };
 
 /** Per-response context for formatting. */
 interface StreamCtx {
@@ -158,6 +159,8 @@ function format(c: StreamCtx, step: Step): { event: string; data: string; noId?:
 			};
 		case 'done':
 			return { event: 'Done', data: cloud && !c.opts.doneDebugUrl ? '{}' : toJson({ debug_url: debugUrlOf(c) }) };
+		case 'verbatim':
+			return { event: step.event, data: step.data };
 	}
 }
 
@@ -353,6 +356,9 @@ export function streamRunHandler(ctx: RequestContext): Reply {
 		case 'many':
 			updateExecution(state, executeId, { status: 'Success', output: toJson({ count: s.count }) });
 			return streamReply(c, manySteps(s));
+		case 'garbledMessage':
+			updateExecution(state, executeId, { status: 'Success', output: '' });
+			return streamReply(c, [{ t: 'verbatim', event: 'Message', data: s.data }, { t: 'done' }]);
 	}
 }
 

@@ -143,6 +143,11 @@ export type StreamScenario =
 	| { kind: 'unpublished' }
 	/** An Output node streaming endlessly; the response ends cleanly after `afterEvents` events, without `Done`. */
 	| ({ kind: 'truncated'; afterEvents: number } & StreamOptions)
+	/**
+	 * Not Coze's own behaviour: a proxy that mangles one Message event's data into text that is not
+	 * JSON, after which the stream ends with `Done` as usual. The node must not call that a success.
+	 */
+	| ({ kind: 'garbledMessage'; data: string } & StreamOptions)
 	/** Like `truncated` but the socket then stays open with nothing more written (until the client aborts or `close()`). */
 	| ({ kind: 'stall'; afterEvents: number } & StreamOptions)
 	/**

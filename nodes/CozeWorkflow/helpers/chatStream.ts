@@ -39,7 +39,7 @@ export async function foldChatStream(events: AsyncIterable<SseEvent>): Promise<C
 	for await (const event of events) {
 		const name = event.event.toLowerCase();
 		if (name === 'done') return finish(result.status || 'completed');
-		const data = parseEventData(event);
+		const data = parseEventData(event, { required: name.startsWith('conversation.') });
 		switch (name) {
 			case 'conversation.chat.created':
 			case 'conversation.chat.in_progress':

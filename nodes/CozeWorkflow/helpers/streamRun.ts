@@ -4,7 +4,7 @@ import type { CozeConnection } from '../transport';
 import { cozeStreamRequest } from '../transport';
 import { asNodeError, cozeApiError } from './errors';
 import { decodeWorkflowData } from './output';
-import { foldWorkflowStream, WorkflowStreamEndedEarly, WorkflowStreamFailure } from './workflowStream';
+import { foldWorkflowStream, WorkflowStreamEndedEarly, WorkflowStreamFailure, WorkflowStreamGarbled } from './workflowStream';
 
 export interface StreamRunOptions {
 	path: '/v1/workflow/stream_run' | '/v1/workflow/stream_resume';
@@ -63,5 +63,12 @@ export function streamFailure(
 ): NodeApiError | NodeOperationError {
 	if (error instanceof WorkflowStreamFailure) return cozeApiError(node, { ...error.failure, logid }, itemIndex);
 	if (error instanceof WorkflowStreamEndedEarly) return cozeApiError(node, { logid }, itemIndex, endedEarly);
+	if (error instanceof WorkflowStreamGarbled) {
+		// Its data is not quoted: what a server echoes in a stream is not scrubbed of the token here.
+		return cozeApiError(node, { logid }, itemIndex, {
+			summary: `Coze sent a ${error.eventName} event whose data is not valid JSON`,
+			hint: 'The stream was garbled on the way, often by a proxy in front of Coze. The run was not resent automatically because it may have started; check its run history in Coze before running it again.',
+		});
+	}
 	return asNodeError(node, error, itemIndex);
 }

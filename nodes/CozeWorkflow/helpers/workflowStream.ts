@@ -22,6 +22,13 @@ export class WorkflowStreamFailure extends Error {
 
 export class WorkflowStreamEndedEarly extends Error {}
 
+/** An event whose data the node needs but cannot read: never folded into an empty success. */
+export class WorkflowStreamGarbled extends Error {
+	constructor(readonly eventName: string) {
+		super(`The ${eventName} event's data is not a JSON object`);
+	}
+}
+
 /**
  * Follows a stream_run / stream_resume event stream to its end. Memory holds the content of
  * the node being streamed (and every message only when asked to keep them), not the stream.
@@ -40,7 +47,7 @@ export async function foldWorkflowStream(
 	for await (const event of events) {
 		const name = event.event.toLowerCase();
 		if (name === 'message') {
-			const data = parseEventData(event);
+			const data = parseEventData(event, { required: true });
 			const nodeKey = String(data.node_id ?? data.node_title ?? '');
 			if (nodeKey !== currentNode) {
 				currentNode = nodeKey;
@@ -59,7 +66,7 @@ export async function foldWorkflowStream(
 		} else if (name === 'error') {
 			throw new WorkflowStreamFailure(streamErrorFrom(event));
 		} else if (name === 'interrupt') {
-			const data = parseEventData(event);
+			const data = parseEventData(event, { required: true });
 			const interrupt = isPlainObject(data.interrupt_data) ? data.interrupt_data : {};
 			const eventId = String(interrupt.event_id ?? '');
 			return {
@@ -116,13 +123,21 @@ function streamErrorFrom(event: SseEvent): CozeFailure {
 	};
 }
 
-export function parseEventData(event: SseEvent): Record<string, unknown> {
+/**
+ * An event's JSON data. Events whose data the result is built from (a Message, an Interrupt, a
+ * chat delta) must be readable objects; for others (Done, PING, events Coze adds later) an
+ * unreadable data is no result lost, and reads as empty.
+ */
+export function parseEventData(event: SseEvent, options: { required?: boolean } = {}): Record<string, unknown> {
+	let data: unknown;
 	try {
-		const data = parseJsonKeepingBigIntegers(event.data);
-		return isPlainObject(data) ? data : {};
+		data = parseJsonKeepingBigIntegers(event.data);
 	} catch {
-		return {};
+		data = undefined;
 	}
+	if (isPlainObject(data)) return data;
+	if (options.required) throw new WorkflowStreamGarbled(event.event);
+	return {};
 }
 
 function decodeMaybeJson(value: unknown): IDataObject[string] {

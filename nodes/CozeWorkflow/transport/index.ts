@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { baseUrlOf, isHttpUrl } from '../../../credentials/cozeEndpoint';
+import { baseUrlOf, hasUserInfo, isHttpUrl } from '../../../credentials/cozeEndpoint';
 
 import type { CozeFailure } from '../helpers/errors';
 import { asNodeError, cozeApiError, httpExplanation } from '../helpers/errors';
@@ -76,6 +76,14 @@ async function readConnection(this: CozeContext, itemIndex: number): Promise<Coz
 	const oauth = credentialType === OAUTH_CREDENTIAL ? newOAuthSession(credentials) : undefined;
 	const secret = oauth ? '' : String(credentials.accessToken ?? '');
 	const baseUrl = baseUrlOf(credentials);
+	if (hasUserInfo(baseUrl)) {
+		// Not quoted: the user info may be a password.
+		throw new NodeOperationError(this.getNode(), 'The Base URL contains a user name or password', {
+			itemIndex,
+			description:
+				'The HTTP client would send them as Basic authentication in place of the Coze token. Remove the "user:password@" part from Base URL in the Coze credential; Coze signs in with the token alone.',
+		});
+	}
 	if (!isHttpUrl(baseUrl)) {
 		throw new NodeOperationError(this.getNode(), `The Base URL "${baseUrl}" is not an http(s) address`, {
 			itemIndex,

@@ -69,6 +69,11 @@ export function checkFaults(faults: Fault[]): void {
 					throw new RangeError('resetMidResponse: afterBytes must be an integer >= 0');
 				}
 				break;
+			case 'trickle':
+				if (f.intervalMs !== undefined && !(Number.isInteger(f.intervalMs) && f.intervalMs > 0)) {
+					throw new RangeError('trickle: intervalMs must be an integer > 0');
+				}
+				break;
 			case 'stall':
 			case 'html502':
 			case 'malformedJson':
@@ -158,6 +163,18 @@ async function applyFault(ctx: RequestContext, fault: Fault, dispatch: Dispatch)
 	switch (fault.kind) {
 		case 'stall':
 			return { kind: 'hang' };
+		case 'trickle': {
+			const intervalMs = fault.intervalMs ?? 1000;
+			return {
+				kind: 'custom',
+				write: async (res, rctx) => {
+					res.on('error', () => undefined);
+					res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+					res.write('{"code":0,"msg":"","data":"');
+					while (!res.destroyed && !res.socket?.destroyed && (await rctx.sleep(intervalMs))) res.write('a');
+				},
+			};
+		}
 		case 'html502':
 			return nginxErrorPage(502);
 		case 'malformedJson': {

@@ -240,6 +240,13 @@ export type Fault =
 	| { kind: 'resetMidResponse'; afterBytes?: number }
 	/** The run happens, the server never answers (the socket stays open until the client aborts or `close()`). */
 	| { kind: 'stall' }
+	/**
+	 * Not Coze's behaviour, a broken or hostile server's (slowloris): the run happens, the status line
+	 * and headers of a 200 JSON answer are sent, then one body byte every `intervalMs` (default
+	 * 1000) and never the end, until the client gives up or `close()`. Each byte restarts a
+	 * socket-idle timer, so only a wall-clock deadline ends it.
+	 */
+	| { kind: 'trickle'; intervalMs?: number }
 	/** The run happens, then nginx's `502 Bad Gateway` HTML page (text/html, no log-id header). */
 	| { kind: 'html502' }
 	/**

@@ -166,7 +166,8 @@ export const streamOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: IDLE_TIMEOUT_SECONDS,
-		description: 'Seconds of silence after which the stream is closed. Coze sends a heartbeat while the workflow works.',
+		description:
+			'Seconds of silence, once Coze has started answering, after which the stream is closed. The wait for the first byte counts only against Timeout: self-hosted Coze Studio behind its own nginx may send everything at the end.',
 	},
 	{
 		displayName: 'Include Messages',

@@ -120,6 +120,7 @@ async function withRetries<T>(
 	const policy = retryPolicyOf(context);
 	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 	let renewedAfterRefusal = false;
+	const giveUpAt = Date.now() + request.timeoutMs;
 	for (let attemptNumber = 1; ; attemptNumber++) {
 		try {
 			return await attempt();
@@ -133,6 +134,11 @@ async function withRetries<T>(
 				continue;
 			}
 			const wait = nodeError instanceof NodeApiError ? retryWait(nodeError, request.method, attemptNumber, policy) : undefined;
+			if (wait !== undefined && Date.now() + wait > giveUpAt) {
+				// A Retry-After (or backoff) longer than what is left of the item's Timeout: not waited out.
+				nodeError.description = `${nodeError.description ?? ''}\nNot retried: the next attempt would come ${Math.ceil(wait / 1000)} s from now, past the Timeout of ${Math.round(request.timeoutMs / 1000)} s. Raise Timeout to allow it.`.trim();
+				throw nodeError;
+			}
 			if (wait === undefined || signal?.aborted || !(await waitUnlessCancelled(wait, signal))) {
 				if (attemptNumber > 1) {
 					nodeError.description = `${nodeError.description ?? ''}\nGave up after ${attemptNumber} attempts.`.trim();
@@ -164,11 +170,35 @@ async function sendOnce(this: CozeContext, connection: CozeConnection, request: 
 
 	let response: RawResponse;
 	try {
-		response = await authenticatedRequest.call(this, connection, request, options);
+		// axios' timeout ends once the headers are in, and every trickled byte restarts the socket's
+		// own timer: the Timeout is enforced here, on the wall clock, for the whole answer.
+		response = await withinDeadline(authenticatedRequest.call(this, connection, request, options), request.timeoutMs);
 	} catch (error) {
 		throw connectionError(node, error, connection, request);
 	}
 	return interpretResponse(node, bodyText(response.body), response, connection, request.itemIndex);
+}
+
+const EXPIRED = Symbol('expired');
+
+/**
+ * `pending`, unless it takes longer than `ms` on the wall clock: then an ETIMEDOUT error, which
+ * becomes the usual timeout explanation. Checked with n8n's sleep in short steps (community
+ * nodes may not set timers); the loop ends as soon as `pending` settles.
+ */
+async function withinDeadline<T>(pending: Promise<T>, ms: number): Promise<T> {
+	let settled = false;
+	const watched = pending.finally(() => (settled = true));
+	const deadline = (async () => {
+		const until = Date.now() + ms;
+		while (!settled && Date.now() < until) await sleep(Math.min(250, until - Date.now()));
+		return EXPIRED;
+	})();
+	const first = await Promise.race([watched, deadline]);
+	if (first !== EXPIRED) return first as T;
+	if (settled) return await watched;
+	watched.catch(() => undefined);
+	throw Object.assign(new Error(`no complete answer within ${ms} ms`), { code: 'ETIMEDOUT' });
 }
 
 export interface CozeStreamRequest extends CozeRequest {
@@ -223,6 +253,7 @@ async function openStream(
 
 	const started = Date.now();
 	let lastActivity = started;
+	let answered = false;
 	let finished = false;
 	void (async () => {
 		// A watchdog instead of timers: n8n's community rules forbid setTimeout.
@@ -230,7 +261,8 @@ async function openStream(
 			await sleep(Math.min(250, request.idleTimeoutMs / 4));
 			const now = Date.now();
 			if (now - started > request.timeoutMs) stop('overall');
-			else if (now - lastActivity > request.idleTimeoutMs) stop('idle');
+			// Idle Timeout is silence once Coze has started answering; before that only Timeout applies.
+			else if (answered && now - lastActivity > request.idleTimeoutMs) stop('idle');
 		}
 	})();
 
@@ -242,7 +274,9 @@ async function openStream(
 
 	let response: RawResponse;
 	try {
-		response = await authenticatedRequest.call(this, connection, request, {
+		// n8n's HTTP helper puts the execution's cancel signal in place of ours, so aborting does
+		// not end a request still waiting for headers: the wait itself races the watchdog.
+		const pending = authenticatedRequest.call(this, connection, request, {
 			method: request.method,
 			url: `${connection.baseUrl}${request.path}`,
 			qs: request.qs,
@@ -256,6 +290,16 @@ async function openStream(
 			sendCredentialsOnCrossOriginRedirect: false,
 			abortSignal: controller.signal,
 		});
+		const first = await Promise.race([pending, stopped]);
+		if (first === STOPPED) {
+			// Should the headers still come, the body is closed unread.
+			pending.then(
+				(late) => (late.body as { destroy?: () => void } | undefined)?.destroy?.(),
+				() => undefined,
+			);
+			return fail(new Error(`stream stopped before Coze answered: ${stopReason}`));
+		}
+		response = first;
 	} catch (error) {
 		return fail(error);
 	}
@@ -287,6 +331,7 @@ async function openStream(
 			const next = await Promise.race([iterator.next(), stopped]);
 			if (next === STOPPED) throw new Error(`stream stopped: ${stopReason}`);
 			if (next.done) return;
+			answered = true;
 			lastActivity = Date.now();
 			yield next.value;
 		}

@@ -1,0 +1,97 @@
+/**
+ * Every wait ends within its limit, whatever the server does: silent before the headers
+ * (stream, chat), trickling one byte a second (a waited-for run), or asking to retry after days.
+ * Each test times the item from the outside and checks that nothing that may have run was resent.
+ */
+import type { INodeParameters } from 'n8n-workflow';
+
+import type { CozeEmulator } from './emulator';
+import { startCozeEmulator } from './emulator';
+import { capturedLogs, runCozeNode, shutdownEngine } from './harness/engine';
+
+const TOKEN = 'pat_deadlines_secret_token_0123456789';
+const WF = '7398123456789012377';
+/** What an item may take beyond its Timeout: n8n's start-up of the node and the watchdog's step. */
+const MARGIN_MS = 2500;
+let emulator: CozeEmulator;
+
+beforeAll(async () => {
+	emulator = await startCozeEmulator({ dialect: 'cloud', validTokens: [TOKEN] });
+});
+afterEach(() => emulator.reset());
+afterAll(async () => {
+	await emulator.close();
+	await shutdownEngine();
+});
+
+async function timedRun(parameters: INodeParameters) {
+	const started = Date.now();
+	const outcome = await runCozeNode({
+		items: [{ city: '杭州' }] as never,
+		parameters,
+		credentials: { region: 'custom', baseUrl: emulator.url, accessToken: TOKEN },
+	});
+	expect(JSON.stringify(outcome.run) + JSON.stringify(outcome.error ?? null) + capturedLogs.join('\n')).not.toContain(TOKEN);
+	return { outcome, ms: Date.now() - started };
+}
+
+const runWith = (mode: string, options: INodeParameters): INodeParameters => ({
+	operation: 'run',
+	workflowId: { __rl: true, mode: 'id', value: WF },
+	mode,
+	inputMode: 'keyValue',
+	parameters: { parameter: [{ name: 'city', value: '={{ $json.city }}' }] },
+	options,
+});
+
+describe('deadlines', () => {
+	it('ends a stream whose server never sends headers within Timeout, though Idle Timeout is longer', async () => {
+		emulator.queueFaults(WF, [{ kind: 'stall' }]);
+		const { outcome, ms } = await timedRun(runWith('stream', { streamTimeout: 3, idleTimeout: 120 }));
+		expect(outcome.error?.message).toBe('The workflow did not finish within 3 s [item 0]');
+		expect(outcome.error?.description).toContain('not resent automatically');
+		expect(ms).toBeGreaterThanOrEqual(3000);
+		expect(ms).toBeLessThan(3000 + MARGIN_MS);
+		expect(emulator.streamsOf(WF)).toHaveLength(1);
+	});
+
+	it('ends a chat whose server never sends headers within Timeout', async () => {
+		emulator.queueFaults(WF, [{ kind: 'stall' }]);
+		const { outcome, ms } = await timedRun({
+			operation: 'chat',
+			workflowId: { __rl: true, mode: 'id', value: WF },
+			message: '明天天气？',
+			chatOwner: 'app',
+			appId: '7400000000000000002',
+			options: { timeout: 2, idleTimeout: 120 },
+		});
+		expect(outcome.error?.message).toBe('The workflow did not finish within 2 s [item 0]');
+		expect(ms).toBeLessThan(2000 + MARGIN_MS);
+	});
+
+	it('ends a waited-for run whose answer trickles in one byte at a time within Timeout', async () => {
+		emulator.queueFaults(WF, [{ kind: 'trickle', intervalMs: 300 }]);
+		const { outcome, ms } = await timedRun(runWith('sync', { timeout: 3 }));
+		expect(outcome.error?.message).toBe('Coze did not answer within 3 s [item 0]');
+		expect(outcome.error?.description).toContain('not resent');
+		expect(ms).toBeGreaterThanOrEqual(3000);
+		expect(ms).toBeLessThan(3000 + MARGIN_MS);
+		expect(emulator.runRequestsOf(WF)).toHaveLength(1);
+	});
+
+	it('does not wait out a Retry-After that would pass the Timeout, and says so', async () => {
+		emulator.queueFaults(WF, [{ kind: 'rateLimit', via: 'http429', retryAfterSeconds: 999999 }]);
+		const { outcome, ms } = await timedRun(runWith('sync', { timeout: 5 }));
+		expect(outcome.error?.message).toBe("Coze's request limit was reached (Coze code 4009) [item 0]");
+		expect(outcome.error?.description).toContain('Not retried: the next attempt would come 60 s from now, past the Timeout of 5 s');
+		expect(ms).toBeLessThan(MARGIN_MS);
+		expect(emulator.runRequestsOf(WF)).toHaveLength(1);
+	});
+
+	it('still retries a short Retry-After that fits in the Timeout', async () => {
+		emulator.queueFaults(WF, [{ kind: 'rateLimit', via: 'http429', retryAfterSeconds: 1 }]);
+		const { outcome } = await timedRun(runWith('sync', { timeout: 10 }));
+		expect(outcome.status).toBe('success');
+		expect(emulator.runCount(WF)).toBe(1);
+	});
+});

@@ -114,6 +114,7 @@ run_step() {
   if [ "$rc" != 0 ]; then
     log "n8n $VERSION: $label FAILED (exit $rc) after $((SECONDS - t0)) s; last lines of $DIR/.install.log:"
     grep -v 'EBADENGINE' "$DIR/.install.log" | tail -n 40 >&2
+    [ -n "${STEP_HINT:-}" ] && "$STEP_HINT"
     exit "$rc"
   fi
   log "n8n $VERSION: $label done in $((SECONDS - t0)) s"
@@ -149,12 +150,21 @@ check_native_builds() {
   done
   [ ${#missing[@]} = 0 ] && return 0
   log "n8n $VERSION: a native addon was not built: ${missing[*]}"
-  local why
-  why=$(grep -E 'gyp ERR!|error:|not found|No such file|command not found' "$DIR/.install.log" | grep -v EBADENGINE | head -n 12 || true)
-  [ -n "$why" ] && printf '%s\n' "$why" | sed 's/^/[n8n-runtime]   /' >&2
-  log "n8n $VERSION: the addons are compiled with node-gyp: install a C++ toolchain and Python"
-  log "  (Debian/Ubuntu: apt-get install build-essential python3), then run this again. Full log: $DIR/.install.log"
+  native_build_hint
   exit 1
+}
+
+# Which addon failed, the compiler's own words, and what to install. The install stays unmarked.
+native_build_hint() {
+  local failed why
+  failed=$(sed -n 's#^npm error path .*/node_modules/\([^/]*\)$#\1#p' "$DIR/.install.log" | sort -u | tr '\n' ' ')
+  [ -n "$failed" ] && log "n8n $VERSION: the native build of ${failed% } failed"
+  why=$(grep -E 'fatal error|error:|gyp ERR! (stack Error|find Python|configure error)|not found|command not found' "$DIR/.install.log" \
+    | grep -v EBADENGINE | head -n 8 || true)
+  [ -n "$why" ] && printf '%s\n' "$why" | sed 's/^/[n8n-runtime]   /' >&2
+  log "n8n $VERSION: n8n's native addons are compiled here with node-gyp: install a C++ toolchain and Python"
+  log "  (Debian/Ubuntu: apt-get install build-essential python3), then run this again; nothing was marked installed."
+  log "  Full log: $DIR/.install.log"
 }
 
 # The copy of a native addon that n8n loads: resolved as n8n resolves it (isolated-vm through n8n-workflow).
@@ -206,9 +216,11 @@ cmd_ensure() {
   # Build native addons with the runtime's node first in PATH (system npm's "#!/usr/bin/env node" then runs on it)
   # and against its own headers: ~/.npmrc may say nodedir=/usr (Node 20), which is wrong for Node 24.
   # --ignore-scripts=false said outright: a rebuild that skips the install scripts builds nothing.
+  STEP_HINT=native_build_hint
   run_step "npm rebuild ${rebuild[*]} (node $("$nb" -v), headers $hdr)" \
     env PATH="$(dirname "$nb"):$PATH" npm_config_nodedir="$hdr" \
     npm rebuild "${rebuild[@]}" --ignore-scripts=false --no-audit --no-fund --foreground-scripts
+  STEP_HINT=""
   check_native_builds "${rebuild[@]}"
 
   run_step "check" cmd_check_inner

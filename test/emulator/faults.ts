@@ -34,7 +34,7 @@ import { bodyWorkflowId, malformedReply, successEnvelopeText } from './run';
 import { writeReply } from './server';
 import type { Dispatch } from './server';
 import { prng } from './sse';
-import type { Fault, FaultRate, RateLimitVia } from './types';
+import type { Fault, FaultRate, RateLimitVia, RecordedRequest } from './types';
 
 /**
  * ASSUMPTION: message texts of the rate-limit codes (coze-api.md §5.1 gives only their meaning:
@@ -77,6 +77,7 @@ export function checkFaults(faults: Fault[]): void {
 			case 'stall':
 			case 'html502':
 			case 'malformedJson':
+			case 'echoToken':
 				break;
 			default:
 				throw new TypeError(`unknown fault kind ${String((f as { kind?: unknown }).kind)}`);
@@ -175,6 +176,8 @@ async function applyFault(ctx: RequestContext, fault: Fault, dispatch: Dispatch)
 				},
 			};
 		}
+		case 'echoToken':
+			return echoTokenReply(ctx.recorded, fault.inError === true);
 		case 'html502':
 			return nginxErrorPage(502);
 		case 'malformedJson': {
@@ -284,4 +287,33 @@ export function closedPortUrl(): Promise<string> {
 			srv.close(() => resolve(`http://127.0.0.1:${addr.port}`));
 		});
 	});
+}
+
+/** The `echoToken` fault's answer: the request's own token wherever the node reads the answer. */
+function echoTokenReply(recorded: RecordedRequest, inError: boolean): Reply {
+	const token = String(recorded.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+	const debugUrl = `https://www.coze.cn/work_flow?execute_id=7560000000000000999&leak=${token}`;
+	const stream = recorded.path.includes('stream') || recorded.path.endsWith('/chat');
+	return {
+		kind: 'custom',
+		write: (res) => {
+			res.setHeader('x-tt-logid', `2026${token}`);
+			if (!stream) {
+				res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+				const body = inError
+					? { code: 4000, msg: `invalid parameter near ${token}`, debug_url: debugUrl }
+					: { code: 0, msg: '', data: JSON.stringify({ echo: token }), debug_url: debugUrl };
+				res.end(JSON.stringify(body));
+				return;
+			}
+			res.writeHead(200, { 'content-type': 'text/event-stream' });
+			const event = (id: number, name: string, data: unknown) => `id: ${id}\nevent: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+			if (inError) {
+				res.end(event(0, 'Error', { error_code: 4000, error_message: `invalid parameter near ${token}`, debug_url: debugUrl }));
+				return;
+			}
+			res.write(event(0, 'Message', { content: JSON.stringify({ echo: token }), node_title: 'End', node_id: '900001', node_is_finish: true, node_seq_id: '0' }));
+			res.end(event(1, 'Done', { debug_url: debugUrl }));
+		},
+	};
 }

@@ -247,6 +247,13 @@ export type Fault =
 	 * socket-idle timer, so only a wall-clock deadline ends it.
 	 */
 	| { kind: 'trickle'; intervalMs?: number }
+	/**
+	 * Not Coze's behaviour, a hostile server's: the run happens, then the answer echoes the request's
+	 * own bearer token in the `x-tt-logid` header, the result data and `debug_url` (a stream path: in a
+	 * Message event and the Done event). `inError` puts it in a failure instead: `msg` with code 4000,
+	 * or an Error event's `error_message`. Nothing the node emits may contain it.
+	 */
+	| { kind: 'echoToken'; inError?: boolean }
 	/** The run happens, then nginx's `502 Bad Gateway` HTML page (text/html, no log-id header). */
 	| { kind: 'html502' }
 	/**

@@ -324,7 +324,8 @@ async function openStream(
 		});
 	}
 
-	const logid = headerValue(response.headers, 'x-tt-logid') ?? headerValue(response.headers, 'x-log-id');
+	const secret = secretOf(connection);
+	const logid = scrubbed(headerValue(response.headers, 'x-tt-logid') ?? headerValue(response.headers, 'x-log-id'), secret);
 	async function* chunks(): AsyncGenerator<Uint8Array | string> {
 		const iterator = body[Symbol.asyncIterator]();
 		for (;;) {
@@ -338,7 +339,8 @@ async function openStream(
 	}
 	async function* events(): AsyncGenerator<SseEvent> {
 		try {
-			yield* readSseEvents(chunks());
+			// What the stream says reaches outputs, errors and logs: scrubbed of the token event by event.
+			for await (const event of readSseEvents(chunks())) yield { ...event, data: scrub(event.data, secret) };
 		} catch (error) {
 			if (error instanceof NotAnEventStream) {
 				finished = true;
@@ -434,8 +436,10 @@ function interpretResponse(
 	itemIndex: number,
 ): CozeResponse {
 	const { statusCode, headers } = response;
-	const text = scrub(rawText, connection.oauth ? currentToken(connection.oauth) : connection.secret);
-	const headerLogid = headerValue(headers, 'x-tt-logid') ?? headerValue(headers, 'x-log-id');
+	const secret = secretOf(connection);
+	const text = scrub(rawText, secret);
+	// Headers are the server's words too: a hostile one can echo the token in them.
+	const headerLogid = scrubbed(headerValue(headers, 'x-tt-logid') ?? headerValue(headers, 'x-log-id'), secret);
 
 	if (statusCode >= 300 && statusCode < 400) {
 		const location = headerValue(headers, 'location');
@@ -444,7 +448,7 @@ function interpretResponse(
 			{ httpStatus: statusCode, logid: headerLogid },
 			itemIndex,
 			{
-				summary: `Coze answered with a redirect${location ? ` to ${hostOf(location)}` : ''}`,
+				summary: `Coze answered with a redirect${location ? ` to ${scrub(hostOf(location), secret)}` : ''}`,
 				hint: 'The request was not followed there, so the token stayed here. Check Base URL in the Coze API credential (http or https, host and port).',
 			},
 		);
@@ -665,6 +669,15 @@ function hostOf(url: string): string {
 }
 
 /** Coze never should, but if a message ever echoes the token, it stops here. */
+/** The token this connection sends, to be scrubbed from whatever comes back. */
+function secretOf(connection: CozeConnection): string {
+	return connection.oauth ? currentToken(connection.oauth) : connection.secret;
+}
+
+function scrubbed(text: string | undefined, secret: string): string | undefined {
+	return text === undefined ? undefined : scrub(text, secret);
+}
+
 export function scrub(text: string, secret: string): string {
 	return secret.length >= 4 && text.includes(secret) ? text.split(secret).join('***') : text;
 }

@@ -1,7 +1,8 @@
 /**
- * Every wait ends within its limit, whatever the server does: silent before the headers
- * (stream, chat), trickling one byte a second (a waited-for run), or asking to retry after days.
- * Each test times the item from the outside and checks that nothing that may have run was resent.
+ * A broken or hostile server. Every wait ends within its limit, whatever the server does: silent
+ * before the headers (stream, chat), trickling one byte a second (a waited-for run), or asking to
+ * retry after days; each test times the item from the outside and checks that nothing that may
+ * have run was resent. And a token the server echoes back appears in nothing the node emits.
  */
 import type { INodeParameters } from 'n8n-workflow';
 
@@ -93,5 +94,32 @@ describe('deadlines', () => {
 		const { outcome } = await timedRun(runWith('sync', { timeout: 10 }));
 		expect(outcome.status).toBe('success');
 		expect(emulator.runCount(WF)).toBe(1);
+	});
+});
+
+describe('a server that echoes the token', () => {
+	// timedRun asserts for every run that the token is nowhere in the run data, the error or the log.
+	it.each([
+		['a waited-for run', 'sync', {}],
+		['a stream', 'stream', {}],
+	] as const)('keeps it out of %s: the log ID header, the data and the debug URL', async (_name, mode, options) => {
+		emulator.queueFaults(WF, [{ kind: 'echoToken' }]);
+		const { outcome } = await timedRun(runWith(mode, options));
+		expect(outcome.status).toBe('success');
+		const json = outcome.output[0].json;
+		expect(json.data).toEqual({ echo: '***' });
+		expect(json.logid).toBe('2026***');
+		expect(String(json.debug_url)).toContain('leak=***');
+	});
+
+	it.each([
+		['a waited-for run', 'sync'],
+		['a stream', 'stream'],
+	] as const)("keeps it out of %s's error message and description", async (_name, mode) => {
+		emulator.queueFaults(WF, [{ kind: 'echoToken', inError: true }]);
+		const { outcome } = await timedRun(runWith(mode, {}));
+		expect(outcome.status).toBe('error');
+		expect(outcome.error?.description).toContain('invalid parameter near ***');
+		expect(outcome.error?.description).toContain('Log ID: 2026***');
 	});
 });

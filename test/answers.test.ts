@@ -5,7 +5,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { Dialect } from './emulator';
-import { runCozeNode } from './harness/engine';
+import { capturedLogs, runCozeNode } from './harness/engine';
 import { useEmulators } from './harness/emulators';
 
 const TOKEN = 'pat_answers_secret_token_0123456789';
@@ -65,5 +65,33 @@ describe.each<Dialect>(['cloud', 'studio'])('odd answers from the %s address', (
 		const outcome = await runAgainst(dialect, 200, '{"code":"0","msg":"","data":"{\\"ok\\":true}"}');
 		expect(outcome.status).toBe('success');
 		expect(outcome.output[0]?.json.data).toEqual({ ok: true });
+	});
+});
+
+describe('answers too big or too deep for an error or for n8n', () => {
+	it('quotes at most 2 000 characters of a 20 MB msg, in the description, the details and the log', async () => {
+		const msg = '错'.repeat(20 * 1024 * 1024);
+		const before = capturedLogs.length;
+		const outcome = await runAgainst('cloud', 200, JSON.stringify({ code: 4000, msg }));
+		expect(outcome.error?.message).toBe('Coze rejected the request parameters (Coze code 4000) [item 0]');
+		expect(outcome.error?.description).toContain(`… (${msg.length - 2000} more characters left out)`);
+		expect(String(outcome.error?.description).length).toBeLessThan(3000);
+		expect(JSON.stringify(outcome.run).length).toBeLessThan(100_000);
+		expect(capturedLogs.slice(before).join('\n').length).toBeLessThan(100_000);
+	});
+
+	it('refuses a result nested deeper than n8n can store, instead of crashing n8n when it saves the run', async () => {
+		const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+		const outcome = await runAgainst('cloud', 200, JSON.stringify({ code: 0, msg: '', data: deep }));
+		expect(outcome.status).toBe('error');
+		expect(outcome.error?.message).toContain("Coze's answer is nested more than 500 levels deep");
+		expect(outcome.error?.description).toContain('Flatten the output');
+	});
+
+	it('still returns a result nested a sane depth', async () => {
+		const nested = `${'{"a":'.repeat(100)}1${'}'.repeat(100)}`;
+		const outcome = await runAgainst('cloud', 200, JSON.stringify({ code: 0, msg: '', data: nested }));
+		expect(outcome.status).toBe('success');
+		expect(JSON.stringify(outcome.output[0].json.data)).toBe(nested);
 	});
 });

@@ -1,6 +1,8 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { JsonTooDeep } from './json';
+
 /** What is known about a failed Coze call; everything here may reach the user. */
 export interface CozeFailure {
 	code?: number;
@@ -140,6 +142,13 @@ export function explainFailure(failure: CozeFailure): Explanation {
  * code, a description with what Coze said and what to do, and the details as fields so that
  * Continue On Fail items carry them too.
  */
+/** The most of a server's text an error quotes: Coze's `msg` can be megabytes from a broken server. */
+export const MAX_QUOTED_CHARS = 2000;
+
+export function quoted(text: string, maxChars = MAX_QUOTED_CHARS): string {
+	return text.length <= maxChars ? text : `${text.slice(0, maxChars)}… (${text.length - maxChars} more characters left out)`;
+}
+
 export function cozeApiError(
 	node: INode,
 	failure: CozeFailure,
@@ -153,7 +162,7 @@ export function cozeApiError(
 				? ` (HTTP ${failure.httpStatus})`
 				: '';
 	const lines = [
-		failure.msg ? `Coze says: ${failure.msg}` : undefined,
+		failure.msg ? `Coze says: ${quoted(failure.msg)}` : undefined,
 		explanation.hint,
 		failure.logid ? `Log ID: ${failure.logid}` : undefined,
 		failure.debugUrl ? `Debug URL: ${failure.debugUrl}` : undefined,
@@ -172,7 +181,7 @@ export function cozeApiError(
 export function failureDetails(failure: CozeFailure): IDataObject {
 	const details: IDataObject = {};
 	if (failure.code !== undefined) details.code = failure.code;
-	if (failure.msg) details.msg = failure.msg;
+	if (failure.msg) details.msg = quoted(failure.msg);
 	if (failure.httpStatus !== undefined) details.httpStatus = failure.httpStatus;
 	if (failure.logid) details.logid = failure.logid;
 	if (failure.debugUrl) details.debug_url = failure.debugUrl;
@@ -185,5 +194,6 @@ export function asNodeError(node: INode, error: unknown, itemIndex: number): Nod
 		error.context.itemIndex ??= itemIndex;
 		return error;
 	}
+	if (error instanceof JsonTooDeep) return new NodeOperationError(node, error.message, { itemIndex, description: error.hint });
 	return new NodeOperationError(node, error as Error, { itemIndex });
 }

@@ -4,8 +4,42 @@
  * which plain JSON.parse would silently round.
  */
 export function parseJsonKeepingBigIntegers(text: string): unknown {
+	assertShallowEnough(text);
 	return JSON.parse(quoteUnsafeIntegers(text));
 }
+
+/**
+ * How deep a result may nest. JSON.parse takes any depth, but n8n saves every run by
+ * serializing it recursively, and a result 100 000 levels deep crashes n8n itself there
+ * ("Maximum call stack size exceeded"). Real workflow output stays far below this.
+ */
+export const MAX_JSON_DEPTH = 500;
+
+export class JsonTooDeep extends Error {
+	readonly hint =
+		'n8n could not store a result nested this deep. Flatten the output of the Coze workflow (its End node), or return it as text.';
+
+	constructor() {
+		super(`Coze's answer is nested more than ${MAX_JSON_DEPTH} levels deep`);
+	}
+}
+
+/** One pass over the text, skipping strings; throws JsonTooDeep past MAX_JSON_DEPTH. */
+function assertShallowEnough(text: string): void {
+	let depth = 0;
+	for (let i = 0; i < text.length; i++) {
+		const ch = text.charCodeAt(i);
+		if (ch === QUOTE) i = endOfString(text, i) - 1;
+		else if (ch === OPEN_BRACE || ch === OPEN_BRACKET) {
+			if (++depth > MAX_JSON_DEPTH) throw new JsonTooDeep();
+		} else if (ch === CLOSE_BRACE || ch === CLOSE_BRACKET) depth--;
+	}
+}
+
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
 
 const UNSAFE_INTEGER_DIGITS = 16;
 

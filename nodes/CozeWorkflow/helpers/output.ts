@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { isPlainObject, parseJsonKeepingBigIntegers } from './json';
+import { isPlainObject, JsonTooDeep, parseJsonKeepingBigIntegers } from './json';
 
 /**
  * Coze returns the workflow's result as a string: usually JSON, sometimes plain text, and for
@@ -9,11 +9,15 @@ import { isPlainObject, parseJsonKeepingBigIntegers } from './json';
 export function decodeWorkflowData(raw: unknown, unwrapText: boolean): unknown {
 	if (typeof raw !== 'string') return raw ?? null;
 	let parsed: unknown;
+	let tooDeep = false;
 	try {
 		parsed = parseJsonKeepingBigIntegers(raw);
-	} catch {
-		return raw;
+	} catch (error) {
+		// Not JSON: a text result. Too deep: an error, not a string n8n would store in its place.
+		if (!(error instanceof JsonTooDeep)) return raw;
+		tooDeep = true;
 	}
+	if (tooDeep) throw new JsonTooDeep();
 	if (unwrapText && isTextWrapper(parsed)) return parsed.data;
 	return parsed;
 }

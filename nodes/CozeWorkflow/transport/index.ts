@@ -12,7 +12,7 @@ import { baseUrlOf, hasUserInfo, isHttpUrl } from '../../../credentials/cozeEndp
 
 import type { CozeFailure } from '../helpers/errors';
 import { asNodeError, cozeApiError, httpExplanation } from '../helpers/errors';
-import { isPlainObject, parseJsonKeepingBigIntegers } from '../helpers/json';
+import { isPlainObject, JsonTooDeep, parseJsonKeepingBigIntegers } from '../helpers/json';
 import type { SseEvent } from '../helpers/sse';
 import { NotAnEventStream, readSseEvents } from '../helpers/sse';
 import { oncePerRun } from '../helpers/perRun';
@@ -480,7 +480,10 @@ function interpretResponse(
 	let body: unknown;
 	try {
 		body = parseJsonKeepingBigIntegers(trimmed);
-	} catch {
+	} catch (error) {
+		if (error instanceof JsonTooDeep) {
+			throw cozeApiError(node, { httpStatus: statusCode, logid: headerLogid }, itemIndex, { summary: error.message, hint: error.hint });
+		}
 		throw withRetryFacts(
 			cozeApiError(node, { httpStatus: statusCode, logid: headerLogid }, itemIndex, nonJsonExplanation(trimmed, headers, statusCode)),
 			true,

@@ -21,6 +21,8 @@ const WF = {
 	text: '7398000000000000002',
 	json: '7398000000000000003',
 	fails: '7398000000000000004',
+	silent: '7398000000000000005',
+	echoes: '7398000000000000006',
 };
 /** What a user types into the node picker to find the node. */
 const SEARCH_TERMS = ['Coze', 'Coze Workflow', 'workflow'];
@@ -103,6 +105,17 @@ function workflows() {
 			workflowId: WF.echo,
 			inputs: [{ name: 'q', value: '={{ $json.q }}' }],
 			oauth: true,
+		}),
+		rowsWorkflow('CozeE2eSilent001', 'E2E stream, server silent before headers', [{ q: 'a' }], {
+			workflowId: WF.silent,
+			mode: 'stream',
+			inputs: [{ name: 'q', value: '={{ $json.q }}' }],
+			options: { streamTimeout: 5, idleTimeout: 120 },
+		}),
+		rowsWorkflow('CozeE2eEchoes001', 'E2E server echoing the token', [{ q: 'a' }], {
+			workflowId: WF.echoes,
+			mode: 'stream',
+			inputs: [{ name: 'q', value: '={{ $json.q }}' }],
 		}),
 		// A new workflow as a user starts one: a trigger and nothing else (no AI node on the canvas).
 		{
@@ -218,6 +231,36 @@ async function runLine(line: N8nLine): Promise<void> {
 				ok(result.code !== 0, 'n8n execute should fail');
 				ok(result.output.includes('Coze could not find the workflow, or it is not published (Coze code 4200) [item 0]'), result.output.slice(-2000));
 				ok(!result.output.includes(TOKEN), 'the token appears in n8n output');
+			},
+		});
+
+		await check(line, v, {
+			name: 'a stream whose server never sends headers ends at its Timeout (5 s), though Idle Timeout is 120 s, and is not resent',
+			run: async () => {
+				emulator.queueFaults(WF.silent, [{ kind: 'stall' }]);
+				const result = await n8n.execute('CozeE2eSilent001');
+				strictEqual(result.run.status, 'error', result.output.slice(-2000));
+				const coze = result.run.data.resultData.runData[COZE_NODE]?.[0];
+				const took = coze?.executionTime ?? Number.NaN;
+				ok(took >= 5000 && took < 8000, `the Coze node ran ${took} ms`);
+				ok(String(coze?.error?.message).includes('The workflow did not finish within 5 s'), JSON.stringify(coze?.error));
+				strictEqual(emulator.streamsOf(WF.silent).length, 1);
+				process.stdout.write(`      the Coze node gave up after ${took} ms\n`);
+			},
+		});
+
+		await check(line, v, {
+			name: "a server echoing the token in its log ID header, stream events and debug URL: the token is nowhere in n8n's execution data or output",
+			run: async () => {
+				emulator.queueFaults(WF.echoes, [{ kind: 'echoToken' }]);
+				const result = await n8n.execute('CozeE2eEchoes001');
+				strictEqual(result.run.status, 'success', result.output.slice(-2000));
+				const [item] = nodeOutput(result.run, COZE_NODE);
+				deepStrictEqual(item.json.data, { echo: '***' });
+				strictEqual(item.json.logid, '2026***');
+				const stored = JSON.stringify(result.run);
+				ok(!stored.includes(TOKEN), 'the token is in the stored execution');
+				ok(!result.output.includes(TOKEN), "the token is in n8n's output");
 			},
 		});
 

@@ -33,6 +33,8 @@ interface CozeNodeOptions {
 	position?: [number, number];
 	/** Sign in with the OAuth (JWT) credential instead of the access token one. */
 	oauth?: boolean;
+	/** The node's Options collection (Timeout, Idle Timeout, …). */
+	options?: Record<string, unknown>;
 }
 
 export function cozeNode(options: CozeNodeOptions) {
@@ -41,7 +43,7 @@ export function cozeNode(options: CozeNodeOptions) {
 		operation: 'run',
 		workflowId: { __rl: true, mode: 'id', value: options.workflowId },
 		mode: options.mode ?? 'sync',
-		options: {},
+		options: options.options ?? {},
 	};
 	if (options.parametersJson !== undefined) {
 		parameters.inputMode = 'json';

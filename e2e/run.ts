@@ -10,7 +10,7 @@ import { step } from '../scripts/lib/log';
 import { failureScreenshot, launchChromium, openAgentToolPicker, openNodePicker, openWorkflow, pickerResults, signedInPage } from '../scripts/lib/editor';
 import { foundBySearch, type NodeTypeEntry } from '../scripts/lib/editorSearch';
 import { BROWSER_ID, N8nInstance, nodeOutput, type N8nLine } from '../scripts/lib/n8n';
-import { COZE_NODE, cozeCredential, cozeOAuthCredential, rowsWorkflow, webhookWorkflow } from '../scripts/lib/workflows';
+import { COZE_NODE, cozeCredential, cozeOAuthCredential, manualTrigger, rowsWorkflow, webhookWorkflow } from '../scripts/lib/workflows';
 
 const TOKEN = 'pat_e2e_secret_token_0123456789';
 const OAUTH_APP = { appId: '1154567890123', keyId: 'e2e_public_key_fingerprint' };
@@ -122,7 +122,7 @@ function workflows() {
 			id: 'CozeE2eSearch001',
 			name: 'E2E node picker',
 			active: false,
-			nodes: [manualTrigger()],
+			nodes: [manualTrigger],
 			connections: {},
 			settings: { executionOrder: 'v1' },
 		},
@@ -131,24 +131,13 @@ function workflows() {
 			name: 'E2E AI Agent tools',
 			active: false,
 			nodes: [
-				manualTrigger(),
+				manualTrigger,
 				{ id: AGENT_NODE_ID, name: 'AI Agent', type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 1.7, position: [300, 0], parameters: {} },
 			],
-			connections: { 'When clicking': { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] } },
+			connections: { [manualTrigger.name]: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] } },
 			settings: { executionOrder: 'v1' },
 		},
 	];
-}
-
-function manualTrigger() {
-	return {
-		id: 'b1f6c1f0-0000-4000-8000-00000000a6e6',
-		name: 'When clicking',
-		type: 'n8n-nodes-base.manualTrigger',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-	};
 }
 
 async function runLine(line: N8nLine): Promise<void> {

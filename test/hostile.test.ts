@@ -123,3 +123,19 @@ describe('a server that echoes the token', () => {
 		expect(outcome.error?.description).toContain('Log ID: 2026***');
 	});
 });
+
+describe('a server that floods the stream', () => {
+	it('closes a stream at an event larger than 32 MB, naming the limit', async () => {
+		emulator.setStreamScenario(WF, { kind: 'garbledMessage', data: 'x'.repeat(33 * 1024 * 1024) });
+		const { outcome } = await timedRun(runWith('stream', {}));
+		expect(outcome.error?.message).toBe('Coze sent a stream event larger than 32 MB [item 0]');
+		expect(outcome.error?.description).toContain('not resent automatically');
+	});
+
+	it('closes a stream whose unfinished output passes 32 MB, naming the limit', async () => {
+		emulator.setStreamScenario(WF, { kind: 'many', count: 600, chunkText: 'y'.repeat(64 * 1024) });
+		const { outcome } = await timedRun(runWith('stream', {}));
+		expect(outcome.error?.message).toBe('The streamed output passed 32 MB before the workflow finished [item 0]');
+		expect(emulator.streamsOf(WF)).toHaveLength(1);
+	});
+});

@@ -66,7 +66,7 @@ export function cozeNode(options: CozeNodeOptions) {
 	};
 }
 
-const manualTrigger = {
+export const manualTrigger = {
 	id: 'a1f6c1f0-0000-4000-8000-000000000001',
 	name: 'Start',
 	type: 'n8n-nodes-base.manualTrigger',

@@ -1,10 +1,11 @@
 import type { SseEvent } from '../../nodes/CozeWorkflow/helpers/sse';
-import { NotAnEventStream, readSseEvents } from '../../nodes/CozeWorkflow/helpers/sse';
+import { NotAnEventStream, readSseEvents, SseTooLarge } from '../../nodes/CozeWorkflow/helpers/sse';
 import { foldChatStream } from '../../nodes/CozeWorkflow/helpers/chatStream';
 import {
 	foldWorkflowStream,
 	WorkflowStreamEndedEarly,
 	WorkflowStreamFailure,
+	WorkflowStreamTooLarge,
 } from '../../nodes/CozeWorkflow/helpers/workflowStream';
 
 const encoder = new TextEncoder();
@@ -60,6 +61,27 @@ describe('readSseEvents', () => {
 			['2', 'Done'],
 		]);
 		expect(JSON.parse(events[0].data).content).toBe('今天 晴');
+	});
+
+	it('stops at an event larger than its budget, in one line or in many data lines, without reading on', async () => {
+		let pulled = 0;
+		async function* endlessLine(): AsyncGenerator<string> {
+			yield 'event: Message\ndata: ';
+			for (;;) {
+				pulled++;
+				yield 'x'.repeat(1000);
+			}
+		}
+		await expect(collect(readSseEvents(endlessLine(), 50_000))).rejects.toThrow(SseTooLarge);
+		expect(pulled).toBeLessThan(60);
+		async function* manyDataLines(): AsyncGenerator<string> {
+			yield 'event: Message\n';
+			for (;;) yield `data: ${'y'.repeat(1000)}\n`;
+		}
+		await expect(collect(readSseEvents(manyDataLines(), 50_000))).rejects.toThrow(SseTooLarge);
+		// Events within the budget, however many, pass.
+		const fine = await collect(readSseEvents((async function* () { for (let i = 0; i < 200; i++) yield `event: Message\ndata: ${'z'.repeat(900)}\n\n`; })(), 50_000));
+		expect(fine).toHaveLength(200);
 	});
 
 	it('recognises a JSON document in place of a stream', async () => {
@@ -125,6 +147,14 @@ describe('foldWorkflowStream', () => {
 			paused_in: 'stream',
 		});
 		expect(result.executeId).toBe('7404831988202520614');
+	});
+
+	it('stops when the output kept for an unfinished node passes 32 MB', async () => {
+		async function* endless(): AsyncGenerator<SseEvent> {
+			const content = 'x'.repeat(64 * 1024);
+			for (let i = 0; ; i++) yield { event: 'Message', data: JSON.stringify({ node_id: 'n1', node_title: 'Out', content, node_is_finish: false }) };
+		}
+		await expect(foldWorkflowStream(endless(), { includeMessages: false })).rejects.toThrow(WorkflowStreamTooLarge);
 	});
 
 	it('turns Error events, Studio plain-text errors and a missing Done into failures', async () => {

@@ -4,7 +4,13 @@ import type { CozeConnection } from '../transport';
 import { cozeStreamRequest } from '../transport';
 import { asNodeError, cozeApiError } from './errors';
 import { decodeWorkflowData } from './output';
-import { foldWorkflowStream, WorkflowStreamEndedEarly, WorkflowStreamFailure, WorkflowStreamGarbled } from './workflowStream';
+import {
+	foldWorkflowStream,
+	WorkflowStreamEndedEarly,
+	WorkflowStreamFailure,
+	WorkflowStreamGarbled,
+	WorkflowStreamTooLarge,
+} from './workflowStream';
 
 export interface StreamRunOptions {
 	path: '/v1/workflow/stream_run' | '/v1/workflow/stream_resume';
@@ -63,6 +69,12 @@ export function streamFailure(
 ): NodeApiError | NodeOperationError {
 	if (error instanceof WorkflowStreamFailure) return cozeApiError(node, { ...error.failure, logid }, itemIndex);
 	if (error instanceof WorkflowStreamEndedEarly) return cozeApiError(node, { logid }, itemIndex, endedEarly);
+	if (error instanceof WorkflowStreamTooLarge) {
+		return cozeApiError(node, { logid }, itemIndex, {
+			summary: error.message,
+			hint: 'Coze caps a result at 20 MB, so the server is not behaving like Coze (or a node streams without end); the stream was closed to keep n8n\'s memory bounded. The run was not resent automatically because it may have started.',
+		});
+	}
 	if (error instanceof WorkflowStreamGarbled) {
 		// Its data is not quoted: what a server echoes in a stream is not scrubbed of the token here.
 		return cozeApiError(node, { logid }, itemIndex, {

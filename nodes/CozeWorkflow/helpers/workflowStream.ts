@@ -22,6 +22,15 @@ export class WorkflowStreamFailure extends Error {
 
 export class WorkflowStreamEndedEarly extends Error {}
 
+/** More text kept for the output than any Coze result holds (its results are capped at 20 MB). */
+export const MAX_KEPT_CHARS = 32 * 1024 * 1024;
+
+export class WorkflowStreamTooLarge extends Error {
+	constructor() {
+		super(`The streamed output passed ${MAX_KEPT_CHARS / 1024 / 1024} MB before the workflow finished`);
+	}
+}
+
 /** An event whose data the node needs but cannot read: never folded into an empty success. */
 export class WorkflowStreamGarbled extends Error {
 	constructor(readonly eventName: string) {
@@ -43,6 +52,7 @@ export async function foldWorkflowStream(
 	let lastFinished: string | undefined;
 	let usage: IDataObject | undefined;
 	let debugUrl: string | undefined;
+	let keptChars = 0;
 
 	for await (const event of events) {
 		const name = event.event.toLowerCase();
@@ -52,13 +62,18 @@ export async function foldWorkflowStream(
 			if (nodeKey !== currentNode) {
 				currentNode = nodeKey;
 				currentContent = [];
+				if (!messages) keptChars = lastFinished?.length ?? 0;
 			}
 			const content = typeof data.content === 'string' ? data.content : stringify(data.content);
 			currentContent.push(content);
+			// What is kept: the node being streamed, and every message only when asked to keep them.
+			keptChars += content.length;
+			if (keptChars > MAX_KEPT_CHARS) throw new WorkflowStreamTooLarge();
 			if (data.node_is_finish === true) {
 				lastFinished = currentContent.join('');
 				currentContent = [];
 				currentNode = undefined;
+				if (!messages) keptChars = lastFinished.length;
 			}
 			if (isPlainObject(data.usage)) usage = data.usage as IDataObject;
 			else if (typeof data.token === 'number') usage = { token_count: data.token };

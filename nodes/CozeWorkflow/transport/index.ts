@@ -14,7 +14,7 @@ import type { CozeFailure } from '../helpers/errors';
 import { asNodeError, cozeApiError, httpExplanation } from '../helpers/errors';
 import { isPlainObject, JsonTooDeep, parseJsonKeepingBigIntegers } from '../helpers/json';
 import type { SseEvent } from '../helpers/sse';
-import { NotAnEventStream, readSseEvents } from '../helpers/sse';
+import { NotAnEventStream, readSseEvents, SseTooLarge } from '../helpers/sse';
 import { oncePerRun } from '../helpers/perRun';
 import { waitUnlessCancelled } from '../helpers/wait';
 import type { OAuthSession } from './oauth';
@@ -342,6 +342,13 @@ async function openStream(
 			// What the stream says reaches outputs, errors and logs: scrubbed of the token event by event.
 			for await (const event of readSseEvents(chunks())) yield { ...event, data: scrub(event.data, secret) };
 		} catch (error) {
+			if (error instanceof SseTooLarge) {
+				finished = true;
+				throw cozeApiError(node, { logid }, request.itemIndex, {
+					summary: error.message,
+					hint: 'Coze caps a result at 20 MB, so the server is not behaving like Coze; the stream was closed to keep n8n\'s memory bounded. The run was not resent automatically because it may have started.',
+				});
+			}
 			if (error instanceof NotAnEventStream) {
 				finished = true;
 				interpretResponse(node, error.text, response, connection, request.itemIndex);

@@ -514,7 +514,8 @@ function interpretResponse(
 				summary: 'Coze answered with neither a result nor an error code',
 				hint: 'Coze or a proxy in front of it failed; its message, if any, is above. The run was not resent automatically because it may have started; check the workflow in Coze before running it again.',
 			}),
-			false,
+			// Whether it ran is unknown: retried only where a resend is safe (lookups) or allowed.
+			true,
 		);
 	}
 	const failed = (code !== undefined && code !== 0) || httpFailed;

@@ -142,6 +142,10 @@ export function explainFailure(failure: CozeFailure): Explanation {
  * code, a description with what Coze said and what to do, and the details as fields so that
  * Continue On Fail items carry them too.
  */
+/** Why a stream past its byte budget was closed (an event over 32 MB, or that much unfinished output). */
+export const STREAM_TOO_LARGE_HINT =
+	"Coze caps a result at 20 MB, so the server is not behaving like Coze (or a node streams without end); the stream was closed to keep n8n's memory bounded. The run was not resent automatically because it may have started.";
+
 /** The most of a server's text an error quotes: Coze's `msg` can be megabytes from a broken server. */
 export const MAX_QUOTED_CHARS = 2000;
 

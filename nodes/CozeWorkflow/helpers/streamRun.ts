@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode, NodeApiError, NodeOperation
 
 import type { CozeConnection } from '../transport';
 import { cozeStreamRequest } from '../transport';
-import { asNodeError, cozeApiError } from './errors';
+import { asNodeError, cozeApiError, STREAM_TOO_LARGE_HINT } from './errors';
 import { decodeWorkflowData } from './output';
 import {
 	foldWorkflowStream,
@@ -72,7 +72,7 @@ export function streamFailure(
 	if (error instanceof WorkflowStreamTooLarge) {
 		return cozeApiError(node, { logid }, itemIndex, {
 			summary: error.message,
-			hint: 'Coze caps a result at 20 MB, so the server is not behaving like Coze (or a node streams without end); the stream was closed to keep n8n\'s memory bounded. The run was not resent automatically because it may have started.',
+			hint: STREAM_TOO_LARGE_HINT,
 		});
 	}
 	if (error instanceof WorkflowStreamGarbled) {

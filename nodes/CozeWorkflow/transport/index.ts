@@ -11,7 +11,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { baseUrlOf, hasUserInfo, isHttpUrl } from '../../../credentials/cozeEndpoint';
 
 import type { CozeFailure } from '../helpers/errors';
-import { asNodeError, cozeApiError, httpExplanation } from '../helpers/errors';
+import { asNodeError, cozeApiError, httpExplanation, STREAM_TOO_LARGE_HINT } from '../helpers/errors';
 import { isPlainObject, JsonTooDeep, parseJsonKeepingBigIntegers } from '../helpers/json';
 import type { SseEvent } from '../helpers/sse';
 import { NotAnEventStream, readSseEvents, SseTooLarge } from '../helpers/sse';
@@ -346,7 +346,7 @@ async function openStream(
 				finished = true;
 				throw cozeApiError(node, { logid }, request.itemIndex, {
 					summary: error.message,
-					hint: 'Coze caps a result at 20 MB, so the server is not behaving like Coze; the stream was closed to keep n8n\'s memory bounded. The run was not resent automatically because it may have started.',
+					hint: STREAM_TOO_LARGE_HINT,
 				});
 			}
 			if (error instanceof NotAnEventStream) {

@@ -218,7 +218,7 @@ async function runLine(line: N8nLine): Promise<void> {
 			run: async () => {
 				const result = await n8n.execute('CozeE2eFail0001');
 				ok(result.code !== 0, 'n8n execute should fail');
-				ok(result.output.includes('Coze could not find the workflow, or it is not published (Coze code 4200) [item 0]'), result.output.slice(-2000));
+				ok(result.output.includes('Coze could not find the workflow, or it is not published (Coze code 4200)'), result.output.slice(-2000));
 				ok(!result.output.includes(TOKEN), 'the token appears in n8n output');
 			},
 		});

@@ -215,7 +215,7 @@ describe('File Inputs', () => {
 			credentials: credentials('cloud'),
 			continueOnFail: true,
 		});
-		expect(outcome.output[0].json.error).toBe('The file is too large for Coze (Coze code 4302) for the file "big.pdf" of the input "doc" [item 0]');
+		expect(outcome.output[0].json.error).toBe('The file is too large for Coze (Coze code 4302) for the file "big.pdf" of the input "doc"');
 		const missing = await runCozeNode({
 			items: [{}],
 			parameters: {

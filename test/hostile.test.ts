@@ -49,7 +49,7 @@ describe('deadlines', () => {
 	it('ends a stream whose server never sends headers within Timeout, though Idle Timeout is longer', async () => {
 		emulator.queueFaults(WF, [{ kind: 'stall' }]);
 		const { outcome, ms } = await timedRun(runWith('stream', { streamTimeout: 3, idleTimeout: 120 }));
-		expect(outcome.error?.message).toBe('The workflow did not finish within 3 s [item 0]');
+		expect(outcome.error?.message).toBe('The workflow did not finish within 3 s');
 		expect(outcome.error?.description).toContain('not resent automatically');
 		expect(ms).toBeGreaterThanOrEqual(3000);
 		expect(ms).toBeLessThan(3000 + MARGIN_MS);
@@ -66,14 +66,14 @@ describe('deadlines', () => {
 			appId: '7400000000000000002',
 			options: { timeout: 2, idleTimeout: 120 },
 		});
-		expect(outcome.error?.message).toBe('The workflow did not finish within 2 s [item 0]');
+		expect(outcome.error?.message).toBe('The workflow did not finish within 2 s');
 		expect(ms).toBeLessThan(2000 + MARGIN_MS);
 	});
 
 	it('ends a waited-for run whose answer trickles in one byte at a time within Timeout', async () => {
 		emulator.queueFaults(WF, [{ kind: 'trickle', intervalMs: 300 }]);
 		const { outcome, ms } = await timedRun(runWith('sync', { timeout: 3 }));
-		expect(outcome.error?.message).toBe('Coze did not answer within 3 s [item 0]');
+		expect(outcome.error?.message).toBe('Coze did not answer within 3 s');
 		expect(outcome.error?.description).toContain('not resent');
 		expect(ms).toBeGreaterThanOrEqual(3000);
 		expect(ms).toBeLessThan(3000 + MARGIN_MS);
@@ -83,7 +83,7 @@ describe('deadlines', () => {
 	it('does not wait out a Retry-After that would pass the Timeout, and says so', async () => {
 		emulator.queueFaults(WF, [{ kind: 'rateLimit', via: 'http429', retryAfterSeconds: 999999 }]);
 		const { outcome, ms } = await timedRun(runWith('sync', { timeout: 5 }));
-		expect(outcome.error?.message).toBe("Coze's request limit was reached (Coze code 4009) [item 0]");
+		expect(outcome.error?.message).toBe("Coze's request limit was reached (Coze code 4009)");
 		expect(outcome.error?.description).toContain('Not retried: the next attempt would come 60 s from now, past the Timeout of 5 s');
 		expect(ms).toBeLessThan(MARGIN_MS);
 		expect(emulator.runRequestsOf(WF)).toHaveLength(1);
@@ -128,14 +128,14 @@ describe('a server that floods the stream', () => {
 	it('closes a stream at an event larger than 32 MB, naming the limit', async () => {
 		emulator.setStreamScenario(WF, { kind: 'garbledMessage', data: 'x'.repeat(33 * 1024 * 1024) });
 		const { outcome } = await timedRun(runWith('stream', {}));
-		expect(outcome.error?.message).toBe('Coze sent a stream event larger than 32 MB [item 0]');
+		expect(outcome.error?.message).toBe('Coze sent a stream event larger than the Max Answer Size of 32 MB');
 		expect(outcome.error?.description).toContain('not resent automatically');
 	});
 
 	it('closes a stream whose unfinished output passes 32 MB, naming the limit', async () => {
 		emulator.setStreamScenario(WF, { kind: 'many', count: 600, chunkText: 'y'.repeat(64 * 1024) });
 		const { outcome } = await timedRun(runWith('stream', {}));
-		expect(outcome.error?.message).toBe('The streamed output passed 32 MB before the workflow finished [item 0]');
+		expect(outcome.error?.message).toBe('The streamed output passed the Max Answer Size of 32 MB before the workflow finished');
 		expect(emulator.streamsOf(WF)).toHaveLength(1);
 	});
 });

@@ -75,7 +75,7 @@ describe.each<Dialect>(['cloud', 'studio'])('%s dialect', (dialect) => {
 		it('turns an Error event into an error naming the code', async () => {
 			emulators[dialect].setStreamScenario(WF, { kind: 'errorEvent', code: 4000, message: 'Request parameter error', afterMessages: 2 });
 			const outcome = await run(dialect, runWith('stream'));
-			expect(outcome.error?.message).toBe('Coze rejected the request parameters (Coze code 4000) [item 0]');
+			expect(outcome.error?.message).toBe('Coze rejected the request parameters (Coze code 4000)');
 			expect(outcome.error?.description).toContain('Coze says: Request parameter error');
 		});
 
@@ -85,7 +85,7 @@ describe.each<Dialect>(['cloud', 'studio'])('%s dialect', (dialect) => {
 				emulators[dialect].setStreamScenario(WF, { kind: 'garbledMessage', data });
 				const outcome = await run(dialect, runWith('stream'));
 				expect(outcome.status).toBe('error');
-				expect(outcome.error?.message).toBe('Coze sent a Message event whose data is not valid JSON [item 0]');
+				expect(outcome.error?.message).toBe('Coze sent a Message event whose data is not valid JSON');
 				expect(outcome.error?.description).toContain('not resent automatically');
 				expect(emulators[dialect].streamsOf(WF)).toHaveLength(1);
 			},
@@ -95,20 +95,20 @@ describe.each<Dialect>(['cloud', 'studio'])('%s dialect', (dialect) => {
 			emulators[dialect].setStreamScenario(WF, { kind: 'unpublished' });
 			const outcome = await run(dialect, runWith('stream'));
 			expect(outcome.status).toBe('error');
-			expect(outcome.error?.message).toMatch(dialect === 'cloud' ? /Coze code 4200\) \[item 0\]$/ : /Coze code 720702011\) \[item 0\]$/);
+			expect(outcome.error?.message).toMatch(dialect === 'cloud' ? /Coze code 4200\)$/ : /Coze code 720702011\)$/);
 		});
 
 		it('reports a stream that ends without Done, and one that goes silent', async () => {
 			emulators[dialect].setStreamScenario(WF, { kind: 'truncated', afterEvents: 3 });
 			let outcome = await run(dialect, runWith('stream'));
-			expect(outcome.error?.message).toBe('The stream from Coze ended before the workflow finished [item 0]');
+			expect(outcome.error?.message).toBe('The stream from Coze ended before the workflow finished');
 			expect(outcome.error?.description).toContain('not resent');
 
 			emulators[dialect].setStreamScenario(WF, { kind: 'stall', afterEvents: 2 });
 			const started = Date.now();
 			outcome = await run(dialect, runWith('stream', { idleTimeout: 1 }));
 			expect(Date.now() - started).toBeLessThan(6000);
-			expect(outcome.error?.message).toBe('Coze sent nothing for 1 s [item 0]');
+			expect(outcome.error?.message).toBe('Coze sent nothing for 1 s');
 			expect(emulators[dialect].streamsOf(WF)).toHaveLength(2);
 		});
 	});
@@ -167,14 +167,14 @@ describe.each<Dialect>(['cloud', 'studio'])('%s dialect', (dialect) => {
 		it('turns a failed run into an error with its code and message', async () => {
 			emulators[dialect].setAsyncScenario(WF, { kind: 'fail', pollsUntilDone: 1, errorCode: 720701013, errorMessage: 'node 代码 failed' });
 			const outcome = await run(dialect, runWith('async', { pollInterval: 0.2 }));
-			expect(outcome.error?.message).toBe('The workflow failed while running (Coze code 720701013) [item 0]');
+			expect(outcome.error?.message).toBe('The workflow failed while running (Coze code 720701013)');
 			expect(outcome.error?.description).toContain('Coze says: node 代码 failed');
 		});
 
 		it('gives up waiting after Max Wait and says how to fetch the result later', async () => {
 			emulators[dialect].setAsyncScenario(WF, { kind: 'neverFinishes' });
 			const outcome = await run(dialect, runWith('async', { pollInterval: 0.2, maxWait: 1 }));
-			expect(outcome.error?.message).toBe('The workflow was still running after 1 s [item 0]');
+			expect(outcome.error?.message).toBe('The workflow was still running after 1 s');
 			expect(outcome.error?.description).toContain('Get Run Result');
 		});
 
@@ -279,7 +279,7 @@ describe('cloud only', () => {
 	it('explains that async runs need a paid plan (6003)', async () => {
 		emulators.cloud.setAsyncScenario(WF, { kind: 'premiumRequired' });
 		const outcome = await run('cloud', runWith('async'));
-		expect(outcome.error?.message).toBe('Async runs need a paid Coze plan (Coze code 6003) [item 0]');
+		expect(outcome.error?.message).toBe('Async runs need a paid Coze plan (Coze code 6003)');
 	});
 
 	it('keeps 19-digit execute IDs exact although Coze Studio sends them as numbers', async () => {

@@ -207,10 +207,10 @@ describe.each<Dialect>(['cloud', 'studio'])('Run against the %s dialect', (diale
 		const outcome = await run(dialect, runParameters(), undefined, { accessToken: 'pat_wrong' });
 		expect(outcome.status).toBe('error');
 		if (dialect === 'cloud') {
-			expect(outcome.error?.message).toBe('Coze rejected the access token (Coze code 4100) [item 0]');
+			expect(outcome.error?.message).toBe('Coze rejected the access token (Coze code 4100)');
 			expect(outcome.error?.description).toContain('www.coze.com only with "Coze International"');
 		} else {
-			expect(outcome.error?.message).toBe('Coze Studio rejected the API key (Coze code 700012006) [item 0]');
+			expect(outcome.error?.message).toBe('Coze Studio rejected the API key (Coze code 700012006)');
 			expect(outcome.error?.description).toContain('Coze says: authentication failed');
 		}
 	});
@@ -221,8 +221,8 @@ describe.each<Dialect>(['cloud', 'studio'])('Run against the %s dialect', (diale
 		expect(outcome.status).toBe('error');
 		expect(outcome.error?.message).toBe(
 			dialect === 'cloud'
-				? 'Coze could not find the workflow, or it is not published (Coze code 4200) [item 0]'
-				: 'The workflow is not published in Coze Studio (Coze code 6031) [item 0]',
+				? 'Coze could not find the workflow, or it is not published (Coze code 4200)'
+				: 'The workflow is not published in Coze Studio (Coze code 6031)',
 		);
 		expect(outcome.error?.description).toMatch(/Publish the workflow/);
 		if (dialect === 'cloud') expect(outcome.error?.description).toMatch(/Log ID: \w+/);
@@ -231,17 +231,17 @@ describe.each<Dialect>(['cloud', 'studio'])('Run against the %s dialect', (diale
 	it('reports an HTML error page, an empty body and malformed JSON without resending the run', async () => {
 		emulators[dialect].setRunScenario(WF, { kind: 'html', status: 500 });
 		let outcome = await run(dialect, runParameters());
-		expect(outcome.error?.message).toMatch(/^Coze answered HTTP 500 with an HTML page .*instead of JSON \(HTTP 500\) \[item 0\]$/);
+		expect(outcome.error?.message).toMatch(/^Coze answered HTTP 500 with an HTML page .*instead of JSON \(HTTP 500\)$/);
 		expect(outcome.error?.description).toContain('not resent');
 		expect(outcome.error?.httpCode).toBe('500');
 
 		emulators[dialect].setRunScenario(WF, { kind: 'empty', status: 503 });
 		outcome = await run(dialect, runParameters());
-		expect(outcome.error?.message).toBe('Coze answered HTTP 503 with an empty body (HTTP 503) [item 0]');
+		expect(outcome.error?.message).toBe('Coze answered HTTP 503 with an empty body (HTTP 503)');
 
 		emulators[dialect].setRunScenario(WF, { kind: 'malformed' });
 		outcome = await run(dialect, runParameters());
-		expect(outcome.error?.message).toBe('Coze answered HTTP 200 with a body that is not valid JSON (HTTP 200) [item 0]');
+		expect(outcome.error?.message).toBe('Coze answered HTTP 200 with a body that is not valid JSON (HTTP 200)');
 
 		expect(emulators[dialect].runsOf(WF)).toHaveLength(3);
 	});
@@ -251,7 +251,7 @@ describe.each<Dialect>(['cloud', 'studio'])('Run against the %s dialect', (diale
 		const started = Date.now();
 		const outcome = await run(dialect, runParameters({ options: { timeout: 1 } }));
 		expect(Date.now() - started).toBeLessThan(8000);
-		expect(outcome.error?.message).toBe('Coze did not answer within 1 s [item 0]');
+		expect(outcome.error?.message).toBe('Coze did not answer within 1 s');
 		expect(outcome.error?.description).toContain('not resent automatically');
 		expect(emulators[dialect].runsOf(WF)).toHaveLength(1);
 	});
@@ -259,7 +259,7 @@ describe.each<Dialect>(['cloud', 'studio'])('Run against the %s dialect', (diale
 	it('reports a dropped connection and does not resend the run', async () => {
 		emulators[dialect].setRunScenario(WF, { kind: 'drop' });
 		const outcome = await run(dialect, runParameters());
-		expect(outcome.error?.message).toMatch(/^The connection to 127\.0\.0\.1:\d+ broke before Coze answered \[item 0\]$/);
+		expect(outcome.error?.message).toMatch(/^The connection to 127\.0\.0\.1:\d+ broke before Coze answered$/);
 		expect(outcome.error?.description).toContain('may have started');
 		expect(emulators[dialect].runsOf(WF)).toHaveLength(1);
 	});
@@ -280,7 +280,7 @@ describe.each<Dialect>(['cloud', 'studio'])('Run against the %s dialect', (diale
 				data: { question: 'Which city?' },
 			});
 		} else {
-			expect(outcome.error?.message).toBe('The workflow stopped at a question or input node (Coze code 6039) [item 0]');
+			expect(outcome.error?.message).toBe('The workflow stopped at a question or input node (Coze code 6039)');
 			expect(outcome.error?.description).toContain('streamed or async run');
 		}
 	});
@@ -296,7 +296,7 @@ describe('Coze error codes', () => {
 		emulators.cloud.setRunScenario(WF, { kind: 'error', code, msg, withDebugUrl: true });
 		const outcome = await run('cloud', runParameters());
 		expect(outcome.status).toBe('error');
-		expect(outcome.error?.message).toBe(`${message} [item 0]`);
+		expect(outcome.error?.message).toBe(`${message}`);
 		expect(outcome.error?.description).toContain(`Coze says: ${msg}`);
 		expect(outcome.error?.description).toContain(hint);
 		expect(outcome.error?.description).toMatch(/Debug URL: https:\/\/www\.coze\.cn\/work_flow\?execute_id=\d+/);
@@ -372,7 +372,7 @@ describe('items', () => {
 		expect(outcome.output.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 		expect((outcome.output[0].json.data as Record<string, unknown>).parameters).toEqual({ n: 0 });
 		expect(outcome.output[1].json).toMatchObject({
-			error: 'Coze could not find the workflow, or it is not published (Coze code 4200) [item 1]',
+			error: 'Coze could not find the workflow, or it is not published (Coze code 4200)',
 			code: 4200,
 			msg: 'workflow not found',
 		});
@@ -396,7 +396,7 @@ describe('transport', () => {
 			credentials: { region: 'custom', baseUrl: `http://127.0.0.1:${port}`, accessToken: TOKEN },
 		});
 		assertTokenAbsent(outcome);
-		expect(outcome.error?.message).toBe(`Could not connect to 127.0.0.1:${port}: connection refused [item 0]`);
+		expect(outcome.error?.message).toBe(`Could not connect to 127.0.0.1:${port}: connection refused`);
 		expect(outcome.error?.description).toContain('Gave up after 3 attempts.');
 	});
 
@@ -424,7 +424,7 @@ describe('transport', () => {
 				},
 			});
 			assertTokenAbsent(outcome);
-			expect(outcome.error?.message).toMatch(/^Coze answered with a redirect to localhost:\d+ \(HTTP 307\) \[item 0\]$/);
+			expect(outcome.error?.message).toMatch(/^Coze answered with a redirect to localhost:\d+ \(HTTP 307\)$/);
 			expect(seenByOther).toEqual([]);
 		} finally {
 			redirecting.close();
@@ -471,7 +471,7 @@ describe('logs', () => {
 		const wrongToken = 'pat_wrong_but_still_secret_9876543210';
 		capturedLogs.length = 0;
 		const outcome = await run('cloud', runParameters(), undefined, { accessToken: wrongToken });
-		expect(outcome.error?.message).toBe('Coze rejected the access token (Coze code 4100) [item 0]');
+		expect(outcome.error?.message).toBe('Coze rejected the access token (Coze code 4100)');
 		const log = capturedLogs.join('\n');
 		expect(log).toContain('Coze rejected the access token');
 		expect(log).not.toContain(wrongToken);

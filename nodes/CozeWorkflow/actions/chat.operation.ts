@@ -169,7 +169,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		idleTimeoutMs: seconds(options.idleTimeout ?? IDLE_TIMEOUT_SECONDS),
 	});
 	try {
-		const chat = await foldChatStream(stream.events);
+		const chat = await foldChatStream(stream.events, stream.maxKeptChars);
 		const result: IDataObject = { ...chat };
 		if (chat.status === 'requires_action') {
 			// Shaped like a paused run's interrupt, so flows handle both the same way; the reply

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_MAX_ANSWER_MB } from '../transport';
 import { WORKFLOW_ID_REGEX, WORKFLOW_URL_REGEX } from '../helpers/workflowId';
 
 export const workspaceField: INodeProperties = {
@@ -252,7 +253,7 @@ export const fileInputsOption: INodeProperties = {
 
 export const DEFAULT_MAX_CONCURRENCY = 5;
 
-/** Node-wide options (read from the first item): how many items run at once, and retries. */
+/** Node-wide options (read from the first item): how many items run at once, retries, and the answer budget. */
 export const concurrencyAndRetryOptions: INodeProperties[] = [
 	{
 		displayName: 'Max Concurrent Runs',
@@ -287,5 +288,14 @@ export const concurrencyAndRetryOptions: INodeProperties[] = [
 		typeOptions: { minValue: 0, numberPrecision: 2 },
 		default: 1,
 		description: 'Seconds before the first retry; each further retry waits about twice as long, with random jitter',
+	},
+	{
+		displayName: 'Max Answer Size (MB)',
+		name: 'maxAnswerSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 1024 },
+		default: DEFAULT_MAX_ANSWER_MB,
+		description:
+			"The most Coze may send for one item: one answer, one stream event, or a streamed output still being written. Coze caps a result at 20 MB; a larger answer is stopped with an error instead of filling n8n's memory.",
 	},
 ];

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { asNodeError } from '../helpers/errors';
+import { asNodeError, failureDetails, failureOf } from '../helpers/errors';
+import { runScrubber } from '../transport';
 import { DEFAULT_MAX_CONCURRENCY } from './common.descriptions';
 import * as chat from './chat.operation';
 import * as getRunResult from './getRunResult.operation';
@@ -45,7 +46,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				const json = await operation.call(this, itemIndex);
 				output[itemIndex] = { json, pairedItem: { item: itemIndex } };
 			} catch (error) {
-				const nodeError = asNodeError(this.getNode(), error, itemIndex);
+				// The last net: whatever an error quotes, no secret of the run leaves the node in it.
+				const nodeError = runScrubber(this).error(asNodeError(this.getNode(), error, itemIndex));
 				if (continueOnFail) output[itemIndex] = { json: errorItemJson(nodeError), pairedItem: { item: itemIndex } };
 				else failures.set(itemIndex, nodeError);
 			}
@@ -77,7 +79,5 @@ function turnTaker(): () => Promise<void> {
 function errorItemJson(error: NodeApiError | NodeOperationError): IDataObject {
 	const json: IDataObject = { error: error.message };
 	if (error.description) json.description = error.description;
-	const coze = error.context.coze;
-	if (coze && typeof coze === 'object') Object.assign(json, coze);
-	return json;
+	return Object.assign(json, failureDetails(failureOf(error)));
 }

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { CozeFailure } from './errors';
 import { isPlainObject } from './json';
 import type { SseEvent } from './sse';
-import { parseEventData, WorkflowStreamEndedEarly, WorkflowStreamFailure } from './workflowStream';
+import { MAX_KEPT_CHARS, parseEventData, WorkflowStreamEndedEarly, WorkflowStreamFailure, WorkflowStreamTooLarge } from './workflowStream';
 
 export interface ChatResult {
 	answer: string;
@@ -19,8 +19,9 @@ export interface ChatResult {
  * the assistant's answer. A question node ends the chat with requires_action: the question is
  * the answer text so far, and the next Chat call carries the user's reply.
  */
-export async function foldChatStream(events: AsyncIterable<SseEvent>): Promise<ChatResult> {
+export async function foldChatStream(events: AsyncIterable<SseEvent>, maxKeptChars = MAX_KEPT_CHARS): Promise<ChatResult> {
 	const deltas: string[] = [];
+	let keptChars = 0;
 	let completedAnswer: string | undefined;
 	const result: ChatResult = { answer: '', status: '' };
 
@@ -47,7 +48,12 @@ export async function foldChatStream(events: AsyncIterable<SseEvent>): Promise<C
 				break;
 			case 'conversation.message.delta':
 				noteChat(data);
-				if (isAnswer(data) && typeof data.content === 'string') deltas.push(data.content);
+				if (isAnswer(data) && typeof data.content === 'string') {
+					// The answer's deltas are kept until the chat completes: bounded like a workflow's output.
+					keptChars += data.content.length;
+					if (keptChars > maxKeptChars) throw new WorkflowStreamTooLarge(maxKeptChars);
+					deltas.push(data.content);
+				}
 				break;
 			case 'conversation.message.completed':
 				noteChat(data);

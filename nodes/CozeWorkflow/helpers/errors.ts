@@ -3,13 +3,36 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { JsonTooDeep } from './json';
 
-/** What is known about a failed Coze call; everything here may reach the user. */
+/**
+ * What is known about a failed Coze call, carried on the error as one typed object
+ * (`failureOf`). Code, message, status, log ID and debug URL reach the user (error items,
+ * error details); the rest tells the retry logic whether a resend is safe.
+ */
 export interface CozeFailure {
 	code?: number;
 	msg?: string;
 	httpStatus?: number;
 	logid?: string;
 	debugUrl?: string;
+	/** The server's Retry-After, in milliseconds. */
+	retryAfterMs?: number;
+	/** The network failure (ECONNRESET, ETIMEDOUT …) when no answer came. */
+	connectionCode?: string;
+	/** The answer does not say whether the run started (garbled, empty, neither code nor data). */
+	uncertainAnswer?: boolean;
+}
+
+type NodeError = NodeApiError | NodeOperationError;
+
+/** The facts of a failure, as cozeApiError recorded them (empty for other errors). */
+export function failureOf(error: NodeError): CozeFailure {
+	const failure = error.context.failure;
+	return typeof failure === 'object' && failure !== null ? (failure as CozeFailure) : {};
+}
+
+/** Adds facts learnt after the error was made (the transport knows Retry-After, the network code). */
+export function addFailureFacts(error: NodeError, facts: Partial<CozeFailure>): void {
+	error.context.failure = { ...failureOf(error), ...facts };
 }
 
 interface Explanation {
@@ -137,14 +160,9 @@ export function explainFailure(failure: CozeFailure): Explanation {
 	return FALLBACK;
 }
 
-/**
- * The one place a Coze failure becomes an n8n error: a short message naming the item and the
- * code, a description with what Coze said and what to do, and the details as fields so that
- * Continue On Fail items carry them too.
- */
-/** Why a stream past its byte budget was closed (an event over 32 MB, or that much unfinished output). */
-export const STREAM_TOO_LARGE_HINT =
-	"Coze caps a result at 20 MB, so the server is not behaving like Coze (or a node streams without end); the stream was closed to keep n8n's memory bounded. The run was not resent automatically because it may have started.";
+/** Why an answer, a stream event or a streamed output past Max Answer Size was not read further. */
+export const ANSWER_TOO_LARGE_HINT =
+	"Coze caps a result at 20 MB, so the server is not behaving like Coze, or the workflow's output really is this large; it was not read further, to keep n8n's memory bounded. Raise Max Answer Size in the node's options if the output is meant to be this large. The run was not resent automatically because it may have started."
 
 /** The most of a server's text an error quotes: Coze's `msg` can be megabytes from a broken server. */
 export const MAX_QUOTED_CHARS = 2000;
@@ -153,6 +171,11 @@ export function quoted(text: string, maxChars = MAX_QUOTED_CHARS): string {
 	return text.length <= maxChars ? text : `${text.slice(0, maxChars)}… (${text.length - maxChars} more characters left out)`;
 }
 
+/**
+ * The one place a Coze failure becomes an n8n error: a short message naming the code, a
+ * description with what Coze said and what to do, and the facts as one typed object so that
+ * Continue On Fail items carry them too. The item is n8n's to name: it is in `itemIndex`.
+ */
 export function cozeApiError(
 	node: INode,
 	failure: CozeFailure,
@@ -173,15 +196,16 @@ export function cozeApiError(
 	].filter((line): line is string => line !== undefined);
 	const details = failureDetails(failure);
 	const error = new NodeApiError(node, details as JsonObject, {
-		message: `${explanation.summary}${codePart} [item ${itemIndex}]`,
+		message: `${explanation.summary}${codePart}`,
 		description: lines.join('\n'),
 		httpCode: failure.httpStatus !== undefined ? String(failure.httpStatus) : undefined,
 		itemIndex,
 	});
-	error.context.coze = details;
+	error.context.failure = { ...failure, msg: failure.msg === undefined ? undefined : quoted(failure.msg) };
 	return error;
 }
 
+/** The facts a user sees: in error details and in Continue On Fail items. */
 export function failureDetails(failure: CozeFailure): IDataObject {
 	const details: IDataObject = {};
 	if (failure.code !== undefined) details.code = failure.code;

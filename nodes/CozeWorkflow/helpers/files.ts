@@ -48,7 +48,7 @@ export async function uploadBinaryForInput(
 		});
 	} catch (error) {
 		if (error instanceof NodeApiError) {
-			error.message = `${error.message.replace(/ \[item \d+\]$/, '')} for the file "${fileName}" of the input "${inputName}" [item ${itemIndex}]`;
+			error.message = `${error.message} for the file "${fileName}" of the input "${inputName}"`;
 		}
 		throw asNodeError(node, error, itemIndex);
 	}

@@ -23,7 +23,7 @@ export const MAX_EVENT_CHARS = 32 * 1024 * 1024;
 
 export class SseTooLarge extends Error {
 	constructor(readonly limitChars: number) {
-		super(`Coze sent a stream event larger than ${Math.round(limitChars / 1024 / 1024)} MB`);
+		super(`Coze sent a stream event larger than the Max Answer Size of ${Math.round(limitChars / 1024 / 1024)} MB`);
 	}
 }
 

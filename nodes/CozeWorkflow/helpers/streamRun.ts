@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode, NodeApiError, NodeOperation
 
 import type { CozeConnection } from '../transport';
 import { cozeStreamRequest } from '../transport';
-import { asNodeError, cozeApiError, STREAM_TOO_LARGE_HINT } from './errors';
+import { asNodeError, cozeApiError, ANSWER_TOO_LARGE_HINT } from './errors';
 import { decodeWorkflowData } from './output';
 import {
 	foldWorkflowStream,
@@ -39,7 +39,7 @@ export async function runWorkflowStream(
 	});
 	let folded;
 	try {
-		folded = await foldWorkflowStream(stream.events, { includeMessages: options.includeMessages });
+		folded = await foldWorkflowStream(stream.events, { includeMessages: options.includeMessages, maxKeptChars: stream.maxKeptChars });
 	} catch (error) {
 		throw streamFailure(node, error, stream.logid, options.itemIndex, {
 			summary: 'The stream from Coze ended before the workflow finished',
@@ -72,7 +72,7 @@ export function streamFailure(
 	if (error instanceof WorkflowStreamTooLarge) {
 		return cozeApiError(node, { logid }, itemIndex, {
 			summary: error.message,
-			hint: STREAM_TOO_LARGE_HINT,
+			hint: ANSWER_TOO_LARGE_HINT,
 		});
 	}
 	if (error instanceof WorkflowStreamGarbled) {

@@ -26,8 +26,8 @@ export class WorkflowStreamEndedEarly extends Error {}
 export const MAX_KEPT_CHARS = 32 * 1024 * 1024;
 
 export class WorkflowStreamTooLarge extends Error {
-	constructor() {
-		super(`The streamed output passed ${MAX_KEPT_CHARS / 1024 / 1024} MB before the workflow finished`);
+	constructor(readonly limitChars: number) {
+		super(`The streamed output passed the Max Answer Size of ${Math.round(limitChars / 1024 / 1024)} MB before the workflow finished`);
 	}
 }
 
@@ -44,8 +44,9 @@ export class WorkflowStreamGarbled extends Error {
  */
 export async function foldWorkflowStream(
 	events: AsyncIterable<SseEvent>,
-	options: { includeMessages: boolean },
+	options: { includeMessages: boolean; maxKeptChars?: number },
 ): Promise<WorkflowStreamResult> {
+	const maxKeptChars = options.maxKeptChars ?? MAX_KEPT_CHARS;
 	const messages: IDataObject[] | undefined = options.includeMessages ? [] : undefined;
 	let currentNode: string | undefined;
 	let currentContent: string[] = [];
@@ -68,7 +69,7 @@ export async function foldWorkflowStream(
 			currentContent.push(content);
 			// What is kept: the node being streamed, and every message only when asked to keep them.
 			keptChars += content.length;
-			if (keptChars > MAX_KEPT_CHARS) throw new WorkflowStreamTooLarge();
+			if (keptChars > maxKeptChars) throw new WorkflowStreamTooLarge(maxKeptChars);
 			if (data.node_is_finish === true) {
 				lastFinished = currentContent.join('');
 				currentContent = [];

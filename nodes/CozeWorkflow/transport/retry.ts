@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions, NodeApiError } from 'n8n-workflow';
 
+import { failureOf } from '../helpers/errors';
 import { oncePerRun } from '../helpers/perRun';
 
 export interface RetryPolicy {
@@ -45,13 +46,13 @@ export type FailureClass = 'rateLimit' | 'notSent' | 'mayHaveStarted' | 'final';
  * (GET) or when the user allowed it.
  */
 export function classifyFailure(error: NodeApiError): FailureClass {
-	const coze = (error.context.coze ?? {}) as { code?: number; httpStatus?: number };
+	const coze = failureOf(error);
 	if (coze.httpStatus === 429 || (coze.code !== undefined && RATE_LIMIT_CODES.has(coze.code))) return 'rateLimit';
-	const connection = error.context.connectionCode as string | undefined;
+	const connection = coze.connectionCode;
 	if (connection === 'ECONNREFUSED' || connection === 'ENOTFOUND' || connection === 'EAI_AGAIN') return 'notSent';
 	if (connection === 'ERR_CANCELED' || connection === 'ABORT_ERR') return 'final';
 	if (connection !== undefined) return 'mayHaveStarted';
-	if (error.context.uncertainAnswer === true) return 'mayHaveStarted';
+	if (coze.uncertainAnswer === true) return 'mayHaveStarted';
 	if (coze.code === undefined && coze.httpStatus !== undefined && coze.httpStatus >= 500) return 'mayHaveStarted';
 	return 'final';
 }
@@ -70,7 +71,7 @@ export function retryWait(
 		kind === 'notSent' ||
 		(kind === 'mayHaveStarted' && (method === 'GET' || policy.retryRunsThatMayHaveStarted));
 	if (!retriable) return undefined;
-	const retryAfterMs = error.context.retryAfterMs as number | undefined;
+	const { retryAfterMs } = failureOf(error);
 	if (retryAfterMs !== undefined) return Math.min(retryAfterMs, MAX_WAIT_MS);
 	// Exponential backoff with jitter, so that parallel items do not retry in lockstep.
 	const ceiling = Math.min(policy.baseWaitMs * 2 ** (attempt - 1), MAX_WAIT_MS);

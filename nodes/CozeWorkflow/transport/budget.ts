@@ -1,0 +1,79 @@
+import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+
+import { oncePerRun } from '../helpers/perRun';
+import type { Watchdog } from './watchdog';
+
+/**
+ * The byte budget. Coze caps a workflow's result at 20 MB, so 32 MB holds any answer of Coze
+ * with room to spare; a server that sends more is not behaving like Coze, and reading on would
+ * only fill n8n's memory. Max Answer Size (an option of every operation) raises it.
+ */
+export const DEFAULT_MAX_ANSWER_MB = 32;
+
+export const mbToBytes = (mb: number): number => Math.round(mb * 1024 * 1024);
+
+/** Max Answer Size, node-wide (read from the first item), once per run. */
+export function maxAnswerBytesOf(context: IExecuteFunctions | ILoadOptionsFunctions): number {
+	if (!('getInputData' in context)) return mbToBytes(DEFAULT_MAX_ANSWER_MB);
+	return oncePerRun(context, 'maxAnswerBytes', () => {
+		let mb: unknown;
+		try {
+			mb = context.getNodeParameter('options.maxAnswerSize', 0, DEFAULT_MAX_ANSWER_MB);
+		} catch {
+			mb = DEFAULT_MAX_ANSWER_MB;
+		}
+		const value = Number(mb);
+		return mbToBytes(Number.isFinite(value) && value > 0 ? value : DEFAULT_MAX_ANSWER_MB);
+	});
+}
+
+/** The most of a non-stream answer read when the answer should have been a stream: an error envelope is small. */
+export const MAX_ERROR_BODY_BYTES = 1024 * 1024;
+
+export class AnswerTooLarge extends Error {
+	constructor(readonly limitBytes: number) {
+		super(`Coze's answer passed the Max Answer Size of ${formatMb(limitBytes)}`);
+		this.name = 'AnswerTooLarge';
+	}
+}
+
+export function formatMb(bytes: number): string {
+	const mb = bytes / 1024 / 1024;
+	return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
+}
+
+type Body = AsyncIterable<Uint8Array | string> & { destroy?: (error?: Error) => void };
+
+/**
+ * Reads a whole answer body, each read raced against the request's watchdog. Past `maxBytes`
+ * the body is closed: with `overflow: 'fail'` that is an AnswerTooLarge error, with
+ * `overflow: 'cut'` the text read so far is returned (enough to explain an error answer).
+ */
+export async function readBody(
+	body: Body,
+	watchdog: Watchdog,
+	maxBytes: number,
+	overflow: 'fail' | 'cut',
+): Promise<string> {
+	const chunks: Buffer[] = [];
+	let bytes = 0;
+	const iterator = body[Symbol.asyncIterator]();
+	try {
+		for (;;) {
+			const next = await watchdog.race(iterator.next());
+			if (next.done) break;
+			watchdog.touch();
+			const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+			bytes += chunk.length;
+			if (bytes > maxBytes) {
+				if (overflow === 'fail') throw new AnswerTooLarge(maxBytes);
+				chunks.push(chunk.subarray(0, chunk.length - (bytes - maxBytes)));
+				break;
+			}
+			chunks.push(chunk);
+		}
+	} finally {
+		body.destroy?.();
+	}
+	return Buffer.concat(chunks, Math.min(bytes, maxBytes)).toString('utf8');
+}

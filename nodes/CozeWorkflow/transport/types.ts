@@ -1,0 +1,40 @@
+import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+
+import type { SseEvent } from '../helpers/sse';
+
+export interface CozeRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	body?: IDataObject | Buffer;
+	headers?: IDataObject;
+	qs?: IDataObject;
+	/** The whole request on the wall clock, retries and their waits included. */
+	timeoutMs: number;
+	itemIndex: number;
+}
+
+export interface CozeResponse {
+	body: Record<string, unknown>;
+	statusCode: number;
+	logid?: string;
+}
+
+export interface CozeStreamRequest extends CozeRequest {
+	/** Longest silence allowed once Coze has started answering. */
+	idleTimeoutMs: number;
+}
+
+export interface CozeStream {
+	/** Scrubbed of every secret of the run, event by event; at most Max Answer Size per event. */
+	events: AsyncGenerator<SseEvent>;
+	logid?: string;
+	/** Max Answer Size: the most text a folder of these events may keep for a node that has not finished. */
+	maxKeptChars: number;
+}
+
+/** What n8n's HTTP helper returns with returnFullResponse. */
+export interface RawResponse {
+	body: unknown;
+	headers: Record<string, unknown>;
+	statusCode: number;
+}

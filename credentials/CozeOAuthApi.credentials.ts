@@ -19,6 +19,12 @@ import {
 	signCozeJwt,
 	JWT_EXCHANGE_PATH,
 } from './cozeJwt';
+import { readBody } from '../nodes/CozeWorkflow/transport/budget';
+import type { StreamBody } from '../nodes/CozeWorkflow/transport/request';
+import { headersWithin } from '../nodes/CozeWorkflow/transport/request';
+import { Scrubber } from '../nodes/CozeWorkflow/transport/scrub';
+import type { RawResponse } from '../nodes/CozeWorkflow/transport/types';
+import { RequestStopped, Watchdog } from '../nodes/CozeWorkflow/transport/watchdog';
 import { addBearerToken, BASE_URL_EXPRESSION, baseUrlOf, isHttpUrl } from './cozeEndpoint';
 
 function checkedBaseUrl(credentials: ICredentialDataDecryptedObject): string {
@@ -158,26 +164,37 @@ export class CozeOAuthApi implements ICredentialType {
 			now: Math.floor(requestedAt / 1000),
 		});
 		const url = `${baseUrl}${JWT_EXCHANGE_PATH}`;
+		// One deadline for the whole exchange, body included: axios' timeout ends with the headers,
+		// and a token endpoint that trickles its answer would hold every item of the run.
+		const watchdog = new Watchdog({ timeoutMs: TOKEN_TIMEOUT_MS });
 		let response: { statusCode: number; body: unknown; headers: IDataObject };
 		try {
-			response = (await this.helpers.httpRequest({
-				method: 'POST',
-				url,
-				headers: { Authorization: `Bearer ${jwt}` },
-				body: { grant_type: JWT_BEARER_GRANT, duration_seconds: lifetime },
-				json: true,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				disableFollowRedirect: true,
-				timeout: 30_000,
-			})) as { statusCode: number; body: unknown; headers: IDataObject };
+			const raw = await headersWithin(
+				watchdog,
+				this.helpers.httpRequest({
+					method: 'POST',
+					url,
+					headers: { Authorization: `Bearer ${jwt}` },
+					body: { grant_type: JWT_BEARER_GRANT, duration_seconds: lifetime },
+					json: true,
+					encoding: 'stream',
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					disableFollowRedirect: true,
+					timeout: TOKEN_TIMEOUT_MS,
+				}) as Promise<RawResponse>,
+			);
+			const text = await readBody(raw.body as StreamBody, watchdog, MAX_TOKEN_ANSWER_BYTES, 'cut');
+			response = { statusCode: raw.statusCode, headers: raw.headers as IDataObject, body: parsedObject(text) };
 		} catch (error) {
-			const code = String((error as { code?: string }).code ?? '');
+			const code = error instanceof RequestStopped ? 'ETIMEDOUT' : String((error as { code?: string }).code ?? '');
 			// In words: n8n replaces an error message that holds a code such as ECONNREFUSED.
 			throw new CozeOAuthSetupError(
 				`Could not reach the Coze token endpoint at ${new URL(url).host}: ${NETWORK_FAILURES[code] ?? 'the request failed'}`,
 				`Check Region and Base URL in the Coze OAuth (JWT) API credential and the network between n8n and Coze.${code ? ` (${code})` : ''}`,
 			);
+		} finally {
+			watchdog.finish();
 		}
 		const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as IDataObject;
 		const accessToken = typeof body.access_token === 'string' ? body.access_token : '';
@@ -222,13 +239,28 @@ const NETWORK_FAILURES: Record<string, string> = {
 	ECONNABORTED: 'no answer in time',
 };
 
+/** A token answer is a few hundred bytes; more is cut (and then not JSON, so refused). */
+const MAX_TOKEN_ANSWER_BYTES = 64 * 1024;
+const TOKEN_TIMEOUT_MS = 30_000;
+
+function parsedObject(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return {};
+	}
+}
+
 /** Coze's OAuth errors name the wrong claim or key; they are passed on with what to change. */
 function tokenRefusal(status: number, body: IDataObject, headers: IDataObject, jwt: string): CozeOAuthSetupError {
-	const reason = String(body.error_message ?? body.msg ?? body.error_description ?? '')
-		.split(jwt)
-		.join('***');
-	const code = String(body.error_code ?? body.code ?? body.error ?? '');
-	const logid = headers?.['x-tt-logid'];
+	// The server's words, scrubbed of the JWT (and its signature alone) before they are quoted.
+	const scrubber = new Scrubber();
+	scrubber.add(jwt);
+	scrubber.add(jwt.split('.')[2]);
+	const said = (value: unknown) => scrubber.text(String(value ?? '')).slice(0, 500);
+	const reason = said(body.error_message ?? body.msg ?? body.error_description);
+	const code = said(body.error_code ?? body.code ?? body.error).slice(0, 100);
+	const logid = headers?.['x-tt-logid'] === undefined ? undefined : said(headers['x-tt-logid']).slice(0, 100);
 	const detail = [code && `code ${code}`, logid && `log ID ${String(logid)}`].filter(Boolean).join(', ');
 	const summary = reason
 		? `Coze refused the OAuth app's JWT: ${reason}`

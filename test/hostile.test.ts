@@ -139,3 +139,67 @@ describe('a server that floods the stream', () => {
 		expect(emulator.streamsOf(WF)).toHaveLength(1);
 	});
 });
+
+/** The highest RSS seen while `work` runs, above what it was before, in MB. */
+async function peakRssGrowthMb<T>(work: () => Promise<T>): Promise<{ result: T; growthMb: number }> {
+	global.gc?.();
+	const before = process.memoryUsage().rss;
+	let peak = before;
+	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+	try {
+		const result = await work();
+		peak = Math.max(peak, process.memoryUsage().rss);
+		return { result, growthMb: (peak - before) / 1024 / 1024 };
+	} finally {
+		clearInterval(sampler);
+	}
+}
+
+describe('a server that sends without end', () => {
+	it('stops a JSON answer that never ends at Max Answer Size, long before its Timeout, with memory bounded', async () => {
+		emulator.queueFaults(WF, [{ kind: 'endlessBody' }]);
+		const { result, growthMb } = await peakRssGrowthMb(async () => await timedRun(runWith('sync', { timeout: 60 })));
+		const { outcome, ms } = result;
+		expect(outcome.error?.message).toBe("Coze's answer passed the Max Answer Size of 32 MB");
+		expect(outcome.error?.description).toContain('Raise Max Answer Size');
+		expect(outcome.error?.description).toContain('not resent automatically');
+		expect(ms).toBeLessThan(30_000);
+		// The 32 MB read, one copy joined and decoding room: far from the gigabytes of an unbounded read.
+		expect(growthMb).toBeLessThan(400);
+		expect(emulator.runRequestsOf(WF)).toHaveLength(1);
+	}, 60_000);
+
+	it('takes the limit from Max Answer Size, both ways', async () => {
+		emulator.setRunScenario(WF, { kind: 'bigJson', bytes: 3 * 1024 * 1024 });
+		const capped = await timedRun(runWith('sync', { maxAnswerSize: 2 }));
+		expect(capped.outcome.error?.message).toBe("Coze's answer passed the Max Answer Size of 2 MB");
+		const roomy = await timedRun(runWith('sync', { maxAnswerSize: 4 }));
+		expect(roomy.outcome.status).toBe('success');
+		expect(JSON.stringify(roomy.outcome.output[0].json.data).length).toBeGreaterThan(2 * 1024 * 1024);
+	});
+
+	it('applies Max Answer Size to one stream event', async () => {
+		emulator.setStreamScenario(WF, { kind: 'garbledMessage', data: 'x'.repeat(2 * 1024 * 1024) });
+		const { outcome } = await timedRun(runWith('stream', { maxAnswerSize: 1 }));
+		expect(outcome.error?.message).toBe('Coze sent a stream event larger than the Max Answer Size of 1 MB');
+		expect(emulator.streamsOf(WF)).toHaveLength(1);
+	});
+});
+
+describe('a server that echoes the token in a resume', () => {
+	it.each(['stream', 'sync'] as const)('keeps it out of a resume of a run paused in a %s run', async (pausedIn) => {
+		emulator.queueFaults(WF, [{ kind: 'echoToken' }]);
+		const { outcome } = await timedRun({
+			operation: 'resume',
+			workflowId: { __rl: true, mode: 'id', value: WF },
+			eventId: '7560000000000000001/7560000000000000002',
+			interruptType: 2,
+			resumeData: 'Hangzhou',
+			pausedIn,
+			options: {},
+		});
+		// Whatever the resume made of the echo (a result or an error), timedRun proved the token is in none of it.
+		expect(JSON.stringify(outcome.run)).toContain('***');
+		expect(emulator.requests.filter((request) => request.path.includes('resume'))).toHaveLength(1);
+	});
+});

@@ -192,6 +192,37 @@ describe('Coze OAuth (JWT) credential', () => {
 		expect(outcome.output[0].json.description).toContain('(ECONNREFUSED)');
 	});
 
+	it('keeps the JWT out of the error when the token endpoint echoes it, in its code and its message', async () => {
+		emulator.tokenEndpointFault = { kind: 'echoJwt' };
+		const store = new CredentialStore({ [OAUTH_CREDENTIAL_TYPE]: oauthCredentials() });
+		const outcome = await run(store);
+		expect(outcome.status).toBe('error');
+		expect(outcome.error?.message).toMatch(/^Coze refused the OAuth app's JWT: invalid JWT \*\*\* \(code \*\*\*/);
+		expect(visible(outcome)).not.toMatch(/eyJ[\w-]{10,}\.[\w-]{10,}/);
+		expect(runRequests()).toHaveLength(0);
+	});
+
+	it('ends every item within its Timeout when the token endpoint trickles its answer', async () => {
+		emulator.tokenEndpointFault = { kind: 'trickle', intervalMs: 200 };
+		const store = new CredentialStore({ [OAUTH_CREDENTIAL_TYPE]: oauthCredentials() });
+		const started = Date.now();
+		const outcome = await run(store, runParameters({ options: { timeout: 3 } }), [{ city: 'a' }, { city: 'b' }], true);
+		const ms = Date.now() - started;
+		expect(outcome.output.map((item) => item.json.error)).toEqual(['Coze did not answer within 3 s', 'Coze did not answer within 3 s']);
+		expect(ms).toBeLessThan(3000 + 2500);
+		expect(runRequests()).toHaveLength(0);
+	});
+
+	it.each(['sync', 'stream'] as const)('keeps the OAuth access token out of a %s answer that echoes it', async (mode) => {
+		emulator.queueFaults(WF, [{ kind: 'echoToken' }]);
+		const store = new CredentialStore({ [OAUTH_CREDENTIAL_TYPE]: oauthCredentials() });
+		const outcome = await run(store, runParameters({ mode }));
+		expect(outcome.status).toBe('success');
+		expect(outcome.output[0].json.data).toEqual({ echo: '***' });
+		expect(outcome.output[0].json.logid).toBe('2026***');
+		expect(emulator.tokenRequests.filter((record) => record.ok)).toHaveLength(1);
+	});
+
 	it('accepts a key pasted into one line, with spaces or \\n for line breaks', async () => {
 		for (const privateKey of [appKey.privateKey.replace(/\n/g, ' '), appKey.privateKey.replace(/\n/g, '\\n')]) {
 			const store = new CredentialStore({ [OAUTH_CREDENTIAL_TYPE]: oauthCredentials({ privateKey }) });

@@ -14,6 +14,7 @@ import type {
 	ChatScenario,
 	Dialect,
 	ExpiredTokenAnswer,
+	TokenEndpointFault,
 	Fault,
 	RecordedRequest,
 	RunScenario,
@@ -196,6 +197,7 @@ export interface EmulatorState {
 	clockOffsetSeconds: number;
 	maxTokenLifetimeSeconds: number;
 	expiredTokenAnswer: ExpiredTokenAnswer;
+	tokenEndpointFault: TokenEndpointFault | undefined;
 	/** Every access token issued, by token (kept so an expired one is told apart from an unknown one). */
 	readonly oauthTokens: Map<string, IssuedToken>;
 	/** jti values of the JWTs that obtained a token. */

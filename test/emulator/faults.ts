@@ -74,6 +74,11 @@ export function checkFaults(faults: Fault[]): void {
 					throw new RangeError('trickle: intervalMs must be an integer > 0');
 				}
 				break;
+			case 'endlessBody':
+				if (f.chunkBytes !== undefined && (!Number.isInteger(f.chunkBytes) || f.chunkBytes <= 0)) {
+					throw new RangeError('endlessBody: chunkBytes must be an integer > 0');
+				}
+				break;
 			case 'stall':
 			case 'html502':
 			case 'malformedJson':
@@ -173,6 +178,21 @@ async function applyFault(ctx: RequestContext, fault: Fault, dispatch: Dispatch)
 					res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
 					res.write('{"code":0,"msg":"","data":"');
 					while (!res.destroyed && !res.socket?.destroyed && (await rctx.sleep(intervalMs))) res.write('a');
+				},
+			};
+		}
+		case 'endlessBody': {
+			const chunk = 'a'.repeat(fault.chunkBytes ?? 64 * 1024);
+			return {
+				kind: 'custom',
+				write: async (res) => {
+					res.on('error', () => undefined);
+					res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+					res.write('{"code":0,"msg":"","data":"');
+					while (!res.destroyed && !res.socket?.destroyed) {
+						// As fast as the client reads: wait for the socket to drain, never buffer without end here.
+						if (!res.write(chunk)) await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+					}
 				},
 			};
 		}

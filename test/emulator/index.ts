@@ -54,6 +54,7 @@ import type {
 	CatalogueWorkflow,
 	CozeEmulator,
 	ExpiredTokenAnswer,
+	TokenEndpointFault,
 	FileRef,
 	RecordedRequest,
 	StartOptions,
@@ -161,6 +162,7 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 		clockOffsetSeconds: startClockOffset,
 		maxTokenLifetimeSeconds: startMaxLifetime,
 		expiredTokenAnswer: startExpiredAnswer,
+		tokenEndpointFault: undefined,
 		oauthTokens: new Map(),
 		usedJtis: new Set(),
 		tokenRequests: [],
@@ -245,6 +247,12 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 		set maxTokenLifetimeSeconds(seconds: number) {
 			state.maxTokenLifetimeSeconds = checkMaxTokenLifetime(seconds);
 		},
+		get tokenEndpointFault(): TokenEndpointFault | undefined {
+			return state.tokenEndpointFault;
+		},
+		set tokenEndpointFault(fault: TokenEndpointFault | undefined) {
+			state.tokenEndpointFault = fault;
+		},
 		get expiredTokenAnswer(): ExpiredTokenAnswer {
 			return state.expiredTokenAnswer;
 		},
@@ -286,6 +294,7 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 			state.clockOffsetSeconds = startClockOffset;
 			state.maxTokenLifetimeSeconds = startMaxLifetime;
 			state.expiredTokenAnswer = startExpiredAnswer;
+			state.tokenEndpointFault = undefined;
 			state.tokenRequests.length = 0; // same identity as `emulator.tokenRequests`
 		},
 		close: () => server.close(),

@@ -150,6 +150,25 @@ export const oauthTokenHandler: Handler = (ctx) => {
 		else if (typeof body.duration_seconds === 'number') record.durationSeconds = body.duration_seconds;
 	}
 
+	const fault = state.tokenEndpointFault;
+	if (fault?.kind === 'trickle') {
+		state.tokenRequests.push({ ...record, error: 'trickle fault' });
+		return {
+			kind: 'custom',
+			write: async (res, rctx) => {
+				res.on('error', () => undefined);
+				res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+				res.write('{"access_token":"');
+				while (!res.destroyed && !res.socket?.destroyed && (await rctx.sleep(fault.intervalMs ?? 1000))) res.write('a');
+			},
+		};
+	}
+	if (fault?.kind === 'echoJwt') {
+		const jwt = String(ctx.req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+		state.tokenRequests.push({ ...record, error: 'echoJwt fault' });
+		return json(401, { error_code: jwt, error_message: `invalid JWT ${jwt}` });
+	}
+
 	const outcome = ((): Refusal | Reply => {
 		// 1. the JWT
 		const h = ctx.req.headers.authorization;

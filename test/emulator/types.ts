@@ -227,6 +227,14 @@ export type RateLimitVia = 'http429' | 'code4009' | 'code4020';
  * workflows/resume, workflows/chat — only paths the dialect routes, and only requests that passed
  * authentication). Applied BEFORE the workflow's scenario. See faults.ts.
  */
+/**
+ * Not Coze's behaviour, a broken or hostile token endpoint's. `trickle`: 200 JSON headers, then
+ * one body byte every `intervalMs` (default 1000), never the end. `echoJwt`: the JWT-bearer
+ * refusal of coze-api.md §1.2 (`{error_code, error_message}`), with the request's own signed JWT
+ * as both the code and part of the message.
+ */
+export type TokenEndpointFault = { kind: 'trickle'; intervalMs?: number } | { kind: 'echoJwt' };
+
 export type Fault =
 	/** Refused before running: NOT a run. `retryAfterSeconds` (integer ≥ 0) adds a `Retry-After` header (any `via`). */
 	| { kind: 'rateLimit'; via: RateLimitVia; retryAfterSeconds?: number }
@@ -247,6 +255,12 @@ export type Fault =
 	 * socket-idle timer, so only a wall-clock deadline ends it.
 	 */
 	| { kind: 'trickle'; intervalMs?: number }
+	/**
+	 * Not Coze's behaviour (Coze caps a result at 20 MB; coze-api.md §9), a broken or hostile
+	 * server's: the run happens, then a 200 JSON answer whose `data` string never ends, sent as
+	 * fast as the client reads it in `chunkBytes` pieces (default 64 KiB), until the client closes.
+	 */
+	| { kind: 'endlessBody'; chunkBytes?: number }
 	/**
 	 * Not Coze's behaviour, a hostile server's: the run happens, then the answer echoes the request's
 	 * own bearer token in the `x-tt-logid` header, the result data and `debug_url` (a stream path: in a
@@ -549,6 +563,8 @@ export interface CozeEmulator {
 	maxTokenLifetimeSeconds: number;
 	/** How an expired / revoked OAuth access token is refused (default `body4100`). */
 	expiredTokenAnswer: ExpiredTokenAnswer;
+	/** A fault for every token request until cleared (undefined, the default, and after `reset()`). */
+	tokenEndpointFault: TokenEndpointFault | undefined;
 	/** Every token request received, in order, accepted or not (same array identity across `reset()`). */
 	readonly tokenRequests: TokenRequestRecord[];
 	/** Makes every OAuth access token issued so far invalid (as if expired); later ones are not affected. */

@@ -157,6 +157,20 @@ describe('foldWorkflowStream', () => {
 		await expect(foldWorkflowStream(endless(), { includeMessages: false })).rejects.toThrow(WorkflowStreamTooLarge);
 	});
 
+	it('stops at the limit it is given, for a workflow and for a chat answer that never completes', async () => {
+		async function* endless(event: string, fields: Record<string, unknown>): AsyncGenerator<SseEvent> {
+			const content = 'z'.repeat(16 * 1024);
+			for (;;) yield { event, data: JSON.stringify({ ...fields, content }) };
+		}
+		const limit = 1024 * 1024;
+		await expect(foldWorkflowStream(endless('Message', { node_id: 'n1', node_is_finish: false }), { includeMessages: false, maxKeptChars: limit })).rejects.toThrow(
+			'The streamed output passed the Max Answer Size of 1 MB before the workflow finished',
+		);
+		await expect(foldChatStream(endless('conversation.message.delta', { role: 'assistant', type: 'answer' }), limit)).rejects.toThrow(
+			'The streamed output passed the Max Answer Size of 1 MB before the chat finished',
+		);
+	});
+
 	it('turns Error events, Studio plain-text errors and a missing Done into failures', async () => {
 		await expect(
 			foldWorkflowStream(eventsOf(['Error', { error_code: 4000, error_message: 'Request parameter error' }]), {

@@ -51,7 +51,7 @@ export async function foldChatStream(events: AsyncIterable<SseEvent>, maxKeptCha
 				if (isAnswer(data) && typeof data.content === 'string') {
 					// The answer's deltas are kept until the chat completes: bounded like a workflow's output.
 					keptChars += data.content.length;
-					if (keptChars > maxKeptChars) throw new WorkflowStreamTooLarge(maxKeptChars);
+					if (keptChars > maxKeptChars) throw new WorkflowStreamTooLarge(maxKeptChars, 'chat');
 					deltas.push(data.content);
 				}
 				break;

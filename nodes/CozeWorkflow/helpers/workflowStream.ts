@@ -26,8 +26,11 @@ export class WorkflowStreamEndedEarly extends Error {}
 export const MAX_KEPT_CHARS = 32 * 1024 * 1024;
 
 export class WorkflowStreamTooLarge extends Error {
-	constructor(readonly limitChars: number) {
-		super(`The streamed output passed the Max Answer Size of ${Math.round(limitChars / 1024 / 1024)} MB before the workflow finished`);
+	constructor(
+		readonly limitChars: number,
+		what: 'workflow' | 'chat' = 'workflow',
+	) {
+		super(`The streamed output passed the Max Answer Size of ${Math.round(limitChars / 1024 / 1024)} MB before the ${what} finished`);
 	}
 }
 

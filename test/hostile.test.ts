@@ -80,6 +80,19 @@ describe('deadlines', () => {
 		expect(emulator.runRequestsOf(WF)).toHaveLength(1);
 	});
 
+	it('ends a Get Run Result whose answer trickles in within Timeout, retries included', async () => {
+		emulator.queueHistoryFaults(WF, [{ kind: 'trickle', intervalMs: 300 }, { kind: 'trickle', intervalMs: 300 }]);
+		const { outcome, ms } = await timedRun({
+			operation: 'getRunResult',
+			workflowId: { __rl: true, mode: 'id', value: WF },
+			executeId: '7560000000000000123',
+			options: { timeout: 3 },
+		});
+		expect(outcome.error?.message).toBe('Coze did not answer within 3 s');
+		expect(ms).toBeGreaterThanOrEqual(3000);
+		expect(ms).toBeLessThan(3000 + MARGIN_MS);
+	});
+
 	it('does not wait out a Retry-After that would pass the Timeout, and says so', async () => {
 		emulator.queueFaults(WF, [{ kind: 'rateLimit', via: 'http429', retryAfterSeconds: 999999 }]);
 		const { outcome, ms } = await timedRun(runWith('sync', { timeout: 5 }));

@@ -183,6 +183,8 @@ export interface EmulatorState {
 	latencyMs: number;
 	/** Queued faults per workflow id, consumed from the front (faults.ts). */
 	readonly faultQueues: Map<string, Fault[]>;
+	/** Faults for run-history lookups, by workflow_id (queueHistoryFaults). */
+	readonly historyFaultQueues: Map<string, Fault[]>;
 	/** Random-fault plans per workflow id (faults.ts). */
 	readonly faultRates: Map<string, FaultRatePlan>;
 	/** Runs per workflow id, per run key (accounting.ts). */

@@ -97,6 +97,16 @@ export function queueFaults(state: EmulatorState, workflowId: string, faults: Fa
 	state.faultQueues.set(workflowId, q);
 }
 
+const HISTORY_FAULTS = new Set<Fault['kind']>(['stall', 'trickle', 'endlessBody', 'html502', 'malformedJson']);
+
+export function queueHistoryFaults(state: EmulatorState, workflowId: string, faults: Fault[]): void {
+	checkFaults(faults);
+	for (const f of faults) if (!HISTORY_FAULTS.has(f.kind)) throw new TypeError(`queueHistoryFaults: ${f.kind} is not a lookup fault`);
+	const q = state.historyFaultQueues.get(workflowId) ?? [];
+	q.push(...faults.map((f) => ({ ...f })));
+	state.historyFaultQueues.set(workflowId, q);
+}
+
 export function setFaultRate(state: EmulatorState, workflowId: string, plan: FaultRate): void {
 	const { rate, seed, faults } = plan;
 	if (!(typeof rate === 'number' && rate >= 0 && rate <= 1)) throw new RangeError('setFaultRate: rate must be within 0…1');
@@ -120,14 +130,16 @@ function nextFault(state: EmulatorState, workflowId: string): Fault | undefined 
 
 // ---------------------------------------------------------------- the interceptor
 
-type Concerned = { kind: 'run'; workflowId?: string; routed: boolean } | { kind: 'history' };
+type Concerned = { kind: 'run'; workflowId?: string; routed: boolean } | { kind: 'history'; workflowId?: string };
 
 function classify(ctx: RequestContext): Concerned | undefined {
 	const { state, recorded } = ctx;
 	const path = routedPath(state.dialect, recorded.path);
 	if (recorded.method === 'GET') {
 		const isHistory = state.dialect === 'cloud' ? CLOUD_HISTORY_PATH.test(path) : path === STUDIO_HISTORY_PATH;
-		return isHistory ? { kind: 'history' } : undefined;
+		if (!isHistory) return undefined;
+		const workflowId = state.dialect === 'cloud' ? CLOUD_HISTORY_PATH.exec(path)?.groups?.workflow_id : recorded.query.workflow_id;
+		return { kind: 'history', workflowId };
 	}
 	if (recorded.method !== 'POST' || !RUN_REQUEST_PATHS.has(path)) return undefined;
 	const routes = state.dialect === 'cloud' ? CLOUD_ROUTES : STUDIO_ROUTES;
@@ -149,6 +161,8 @@ export function faultInterceptor(dispatch: Dispatch): Interceptor {
 		if (c.kind === 'run' && c.workflowId !== undefined) {
 			trackInFlight(state, c.workflowId, ctx.res);
 			if (c.routed && passesGate(ctx)) fault = nextFault(state, c.workflowId);
+		} else if (c.kind === 'history' && c.workflowId !== undefined && passesGate(ctx)) {
+			fault = state.historyFaultQueues.get(c.workflowId)?.shift();
 		}
 		const latency = state.latencyMs;
 		if (latency > 0 && !(await ctx.sleep(latency))) return { kind: 'hang' }; // client gone / closing: nothing to answer

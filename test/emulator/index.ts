@@ -35,7 +35,7 @@ import { clone, DEFAULT_WORKSPACES, defaultUploadLimits, newDefaultCatalogue } f
 import type { EmulatorState } from './core';
 import { routedPath } from './core';
 import { dispatchCloud, dispatchStudio, RUN_REQUEST_PATHS } from './dispatch';
-import { faultInterceptor, queueFaults, setFaultRate } from './faults';
+import { faultInterceptor, queueFaults, queueHistoryFaults, setFaultRate } from './faults';
 import { IdGenerator } from './ids';
 import { isJsonObject } from './json';
 import {
@@ -154,6 +154,7 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 		closed: false,
 		latencyMs: 0,
 		faultQueues: new Map(),
+		historyFaultQueues: new Map(),
 		faultRates: new Map(),
 		runCounts: new Map(),
 		concurrency: new Map(),
@@ -228,6 +229,7 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 			state.latencyMs = ms;
 		},
 		queueFaults: (workflowId, faults) => queueFaults(state, workflowId, faults),
+		queueHistoryFaults: (workflowId, faults) => queueHistoryFaults(state, workflowId, faults),
 		queuedFaults: (workflowId) => clone(state.faultQueues.get(workflowId) ?? []),
 		setFaultRate: (workflowId, plan) => setFaultRate(state, workflowId, plan),
 		runCount: (workflowId, key) => runCountOf(state, workflowId, key),
@@ -275,6 +277,7 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 				state.conversationNames,
 				state.historyPolls,
 				state.faultQueues,
+				state.historyFaultQueues,
 				state.faultRates,
 				state.runCounts,
 			]) {

@@ -522,6 +522,12 @@ export interface CozeEmulator {
 	queueFaults(workflowId: string, faults: Fault[]): void;
 	/** The faults still queued for this workflow (a copy). */
 	queuedFaults(workflowId: string): Fault[];
+	/**
+	 * Appends faults for the workflow's run-history lookups (Async's polls, Get Run Result): each
+	 * lookup naming that workflow_id takes the next one. Only the faults that say nothing about a
+	 * run make sense here: `stall`, `trickle`, `endlessBody`, `html502`, `malformedJson`.
+	 */
+	queueHistoryFaults(workflowId: string, faults: Fault[]): void;
 	/** Random faults for this workflow (replaces an earlier plan; `rate: 0` turns them off). */
 	setFaultRate(workflowId: string, plan: FaultRate): void;
 	/**

@@ -45,6 +45,21 @@ const runWith = (mode: string, options: INodeParameters): INodeParameters => ({
 	options,
 });
 
+/** The highest RSS seen while `work` runs, above what it was before, in MB. */
+async function peakRssGrowthMb<T>(work: () => Promise<T>): Promise<{ result: T; growthMb: number }> {
+	global.gc?.();
+	const before = process.memoryUsage().rss;
+	let peak = before;
+	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+	try {
+		const result = await work();
+		peak = Math.max(peak, process.memoryUsage().rss);
+		return { result, growthMb: (peak - before) / 1024 / 1024 };
+	} finally {
+		clearInterval(sampler);
+	}
+}
+
 describe('deadlines', () => {
 	it('ends a stream whose server never sends headers within Timeout, though Idle Timeout is longer', async () => {
 		emulator.queueFaults(WF, [{ kind: 'stall' }]);
@@ -68,6 +83,22 @@ describe('deadlines', () => {
 		});
 		expect(outcome.error?.message).toBe('The workflow did not finish within 2 s');
 		expect(ms).toBeLessThan(2000 + MARGIN_MS);
+	});
+
+	it('ends a resume whose server never sends headers within Timeout, and does not resend it', async () => {
+		emulator.queueFaults(WF, [{ kind: 'stall' }]);
+		const { outcome, ms } = await timedRun({
+			operation: 'resume',
+			workflowId: { __rl: true, mode: 'id', value: WF },
+			eventId: '7560000000000000001/7560000000000000002',
+			interruptType: 2,
+			resumeData: 'Hangzhou',
+			pausedIn: 'stream',
+			options: { timeout: 2, idleTimeout: 120 },
+		});
+		expect(outcome.error?.message).toBe('The workflow did not finish within 2 s');
+		expect(ms).toBeLessThan(2000 + MARGIN_MS);
+		expect(emulator.requests.filter((request) => request.path.includes('resume'))).toHaveLength(1);
 	});
 
 	it('ends a waited-for run whose answer trickles in one byte at a time within Timeout', async () => {
@@ -146,27 +177,15 @@ describe('a server that floods the stream', () => {
 	});
 
 	it('closes a stream whose unfinished output passes 32 MB, naming the limit', async () => {
-		emulator.setStreamScenario(WF, { kind: 'many', count: 600, chunkText: 'y'.repeat(64 * 1024) });
-		const { outcome } = await timedRun(runWith('stream', {}));
+		emulator.setStreamScenario(WF, { kind: 'many', count: 2000, chunkText: 'y'.repeat(64 * 1024) });
+		const { result, growthMb } = await peakRssGrowthMb(async () => await timedRun(runWith('stream', {})));
+		const { outcome } = result;
 		expect(outcome.error?.message).toBe('The streamed output passed the Max Answer Size of 32 MB before the workflow finished');
+		// 32 MB of text kept as UTF-16 and what reading it costs: nowhere near the 125 MB the server would have sent.
+		expect(growthMb).toBeLessThan(300);
 		expect(emulator.streamsOf(WF)).toHaveLength(1);
 	});
 });
-
-/** The highest RSS seen while `work` runs, above what it was before, in MB. */
-async function peakRssGrowthMb<T>(work: () => Promise<T>): Promise<{ result: T; growthMb: number }> {
-	global.gc?.();
-	const before = process.memoryUsage().rss;
-	let peak = before;
-	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-	try {
-		const result = await work();
-		peak = Math.max(peak, process.memoryUsage().rss);
-		return { result, growthMb: (peak - before) / 1024 / 1024 };
-	} finally {
-		clearInterval(sampler);
-	}
-}
 
 describe('a server that sends without end', () => {
 	it('stops a JSON answer that never ends at Max Answer Size, long before its Timeout, with memory bounded', async () => {

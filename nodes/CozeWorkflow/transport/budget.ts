@@ -75,5 +75,8 @@ export async function readBody(
 	} finally {
 		body.destroy?.();
 	}
-	return Buffer.concat(chunks, Math.min(bytes, maxBytes)).toString('utf8');
+	// The pieces are let go as soon as they are joined: only one copy of the bytes beside the text.
+	const joined = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, Math.min(bytes, maxBytes));
+	chunks.length = 0;
+	return joined.toString('utf8');
 }

@@ -2,7 +2,7 @@ import type { INode } from 'n8n-workflow';
 import type { NodeApiError } from 'n8n-workflow';
 
 import type { CozeFailure } from '../helpers/errors';
-import { addFailureFacts, ANSWER_TOO_LARGE_HINT, cozeApiError, httpExplanation } from '../helpers/errors';
+import { addFailureFacts, ANSWER_TOO_LARGE_HINT, cozeApiError, httpExplanation, quoted } from '../helpers/errors';
 import { isPlainObject, JsonTooDeep, parseJsonKeepingBigIntegers } from '../helpers/json';
 import { AnswerTooLarge } from './budget';
 import type { CozeConnection } from './connection';
@@ -45,7 +45,7 @@ export function interpretResponse(
 	const byStatus = httpExplanation(statusCode);
 	if (byStatus && (trimmed === '' || !/^[[{]/.test(trimmed))) {
 		// A gateway's 401 or 404 often comes with an empty or plain-text body: it still means the token or the address.
-		const plain = trimmed !== '' && !trimmed.startsWith('<') ? trimmed.slice(0, 300) : undefined;
+		const plain = trimmed !== '' && !trimmed.startsWith('<') ? quoted(trimmed, 300) : undefined;
 		throw withRetryFacts(cozeApiError(node, { httpStatus: statusCode, logid: headerLogid, msg: plain }, itemIndex, byStatus), false);
 	}
 	if (trimmed === '') {

@@ -175,6 +175,13 @@ describe('Map Each Input', () => {
 	});
 });
 
+/** A Studio file URL as Studio's own editor passes it to a workflow: with the file's name. */
+function studioUrl(url: string, fileName: string): string {
+	const parsed = new URL(url);
+	parsed.searchParams.set('x-wf-file_name', fileName);
+	return parsed.toString();
+}
+
 describe('File Inputs', () => {
 	it.each<Dialect>(['cloud', 'studio'])('uploads files for Key/Value inputs on %s, several as an array', async (dialect) => {
 		const one = Buffer.from('first file \u0000\u0001');
@@ -195,9 +202,34 @@ describe('File Inputs', () => {
 		expect(outcome.error).toBeUndefined();
 		const uploads = emulators[dialect].uploads;
 		expect(uploads.map((u) => u.fileName)).toEqual(['a.txt', 'a.txt', 'b.csv']);
-		const reference = (index: number) => (dialect === 'cloud' ? JSON.stringify({ file_id: uploads[index].id }) : uploads[index].url);
+		const reference = (index: number) => (dialect === 'cloud' ? JSON.stringify({ file_id: uploads[index].id }) : studioUrl(uploads[index].url ?? '', uploads[index].fileName));
 		const sent = (emulators[dialect].runsOf('7398000000000000077')[0].body as { parameters: Record<string, unknown> }).parameters;
 		expect(sent).toEqual({ q: 'x', doc: reference(0), docs: [reference(1), reference(2)] });
+	});
+
+	// Browsers name a second download "report (1).pdf"; Go's parser on Studio drops a part whose filename* is not valid RFC 5987.
+	it.each<Dialect>(['cloud', 'studio'])('keeps names with parentheses, spaces, quotes and CJK on %s', async (dialect) => {
+		const names = ['report (1).pdf', '报告 2025.pdf', "it's *final*.txt"];
+		const binary = Object.fromEntries(names.map((name, index) => [`f${index}`, { name, mime: 'application/pdf', bytes: Buffer.from(name) }]));
+		const outcome = await runCozeNode({
+			items: [],
+			inputItems: [fileItem({}, binary)],
+			parameters: {
+				operation: 'run',
+				workflowId: { __rl: true, mode: 'id', value: '7398000000000000077' },
+				mode: 'sync',
+				inputMode: 'json',
+				parametersJson: '{}',
+				options: { fileInputs: { file: [{ name: 'docs', binaryProperty: 'f0, f1, f2', asArray: true }] } },
+			},
+			credentials: credentials(dialect),
+		});
+		expect(outcome.error).toBeUndefined();
+		expect(emulators[dialect].uploads.map((u) => u.fileName)).toEqual(names);
+		if (dialect === 'studio') {
+			const sent = (emulators.studio.runsOf('7398000000000000077')[0].body as { parameters: { docs: string[] } }).parameters.docs;
+			expect(sent.map((url) => new URL(url).searchParams.get('x-wf-file_name'))).toEqual(names);
+		}
 	});
 
 	it('names the input and the file when Coze refuses it, and a missing binary property', async () => {

@@ -95,7 +95,7 @@ describe.each<Dialect>(['cloud', 'studio'])('%s dialect', (dialect) => {
 			emulators[dialect].setStreamScenario(WF, { kind: 'unpublished' });
 			const outcome = await run(dialect, runWith('stream'));
 			expect(outcome.status).toBe('error');
-			expect(outcome.error?.message).toMatch(dialect === 'cloud' ? /Coze code 4200\)$/ : /Coze code 720702011\)$/);
+			expect(outcome.error?.message).toMatch(dialect === 'cloud' ? /Coze code 4200\)$/ : /^The workflow is not published in Coze Studio \(Coze code 720702011\)$/);
 		});
 
 		it('reports a stream that ends without Done, and one that goes silent', async () => {

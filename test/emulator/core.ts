@@ -47,10 +47,20 @@ export type Reply =
 
 /** The final state an async execution reaches after its `Running` polls. */
 export interface FinalState {
-	status: 'Success' | 'Fail' | 'Cancel';
+	status: 'Success' | 'Fail' | 'Cancel' | '<UNSET>';
 	output: string | null;
 	errorCode: string | null;
 	errorMsg: string | null;
+	/** A paused run (AsyncScenario `pause`): what cloud's history shows of it. */
+	pause?: AsyncPause;
+}
+
+/** A run paused at a question or input node in an async run (AsyncScenario `pause`). */
+export interface AsyncPause {
+	eventId: string;
+	type: number;
+	question: string;
+	cloudStatus: string;
 }
 
 /** A workflow execution the emulator remembers (run history of both dialects). */
@@ -83,6 +93,8 @@ export interface Execution {
 	pending?: { runningPolls: number; final: FinalState };
 	/** Output too big to keep (RunScenario `bigJson`): regenerated for each history answer while `output` is null. */
 	lazyOutput?: () => string;
+	/** Set once an async run has paused (status `<UNSET>`). */
+	pause?: AsyncPause;
 }
 
 /** A stream run that stopped at a question node and can be resumed (stream_resume). */
@@ -109,6 +121,8 @@ export interface SyncInterrupt {
 	/** Resumes of the execution so far (carried over to a follow-up interrupt). */
 	resumes: number;
 	finished: boolean;
+	/** Paused in an async run: the resume answers a new execute_id that follows this scenario. */
+	asyncThen?: AsyncScenario;
 }
 
 /** A chat-flow conversation; `pending` while a question waits for its answer. */

@@ -91,5 +91,6 @@ export function advance(state: EmulatorState, e: Execution): void {
 	e.output = f.output;
 	e.errorCode = f.errorCode;
 	e.errorMsg = f.errorMsg;
+	e.pause = f.pause;
 	e.updateTime = nowSeconds();
 }

@@ -203,10 +203,15 @@ async function applyFault(ctx: RequestContext, fault: Fault, dispatch: Dispatch)
 					res.on('error', () => undefined);
 					res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
 					res.write('{"code":0,"msg":"","data":"');
+					let wake: () => void = () => undefined;
+					const resume = () => wake();
+					res.on('drain', resume);
+					res.once('close', resume);
 					while (!res.destroyed && !res.socket?.destroyed) {
 						// As fast as the client reads: wait for the socket to drain, never buffer without end here.
-						if (!res.write(chunk)) await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+						if (!res.write(chunk)) await new Promise<void>((resolve) => (wake = resolve));
 					}
+					res.off('drain', resume);
 				},
 			};
 		}

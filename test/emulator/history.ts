@@ -68,7 +68,7 @@ function cloudHistoryItem(exe: Execution): Record<string, unknown> {
 	return {
 		execute_id: exe.executeId,
 		// ASSUMPTION: cloud documents only Running | Success | Fail; Studio's `<UNSET>` (interrupted) shows as Running, `Cancel` as Fail.
-		execute_status: exe.status === '<UNSET>' ? 'Running' : exe.status === 'Cancel' ? 'Fail' : exe.status,
+		execute_status: exe.pause ? exe.pause.cloudStatus : exe.status === '<UNSET>' ? 'Running' : exe.status === 'Cancel' ? 'Fail' : exe.status,
 		bot_id: exe.botId ?? '0',
 		connector_id: exe.connectorId,
 		connector_uid: exe.connectorUid,
@@ -84,6 +84,8 @@ function cloudHistoryItem(exe: Execution): Record<string, unknown> {
 		is_output_trimmed: false,
 		node_execute_status: {},
 		debug_url: cloudDebugUrl(exe.executeId, exe.workflowId, true),
+		// A paused run [DOC:workflow_history] `interrupt_data` (added 2025-11-18); data is the question.
+		...(exe.pause ? { interrupt_data: { event_id: exe.pause.eventId, type: exe.pause.type, data: exe.pause.question } } : {}),
 	};
 }
 

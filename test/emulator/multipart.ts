@@ -73,10 +73,20 @@ export function parseHeaderValue(header: string): { value: string; params: Map<s
 			const end = s.indexOf(';', i);
 			v = (end === -1 ? s.slice(i) : s.slice(i, end)).trim();
 			i = end === -1 ? s.length : end;
+			// Go's mime.ParseMediaType (mime/mediatype.go consumeValue / isTokenChar): an unquoted
+			// value must be a token (ASCII, no tspecials). Otherwise it returns the media type with
+			// ErrInvalidMediaParameter and no parameters at all, so multipart's FormName() is "" and
+			// Coze Studio does not find the "file" part (coze-api.md §9.6, backend/application/upload/icon.go).
+			if (![...v].every(isTokenChar)) return { value, params: new Map() };
 		}
 		params.set(name, v);
 	}
 	return { value, params };
+}
+
+function isTokenChar(c: string): boolean {
+	const code = c.charCodeAt(0);
+	return c.length === 1 && code > 0x20 && code < 0x7f && !TSPECIALS.has(c);
 }
 
 /** RFC 5987 ext-value `charset'lang'%XX…` → text; undefined if the charset is unknown or the encoding broken. */

@@ -11,11 +11,11 @@
  * interrupt that was already resumed → 4315; at most 3 resumes as for stream_resume — the 3rd resume
  * that would interrupt again fails the run with RESUME_LIMIT_ERROR (code != 0 envelope + debug_url).
  */
-import type { Reply, RequestContext } from './core';
-import { cloudBadRequest, cloudDebugUrl, cloudError } from './dialect';
-import { updateExecution } from './executions';
+import type { Reply, RequestContext, SyncInterrupt } from './core';
+import { cloudBadRequest, cloudDebugUrl, cloudError, cloudOk } from './dialect';
+import { rememberExecution, updateExecution } from './executions';
 import { isJsonObject } from './json';
-import { cloudAnswer, resolveRunScenario } from './run';
+import { asyncPlan, cloudAnswer, resolveRunScenario } from './run';
 import { CLOUD_FINISHED_MSG, CLOUD_NO_EVENT_MSG, MAX_RESUMES, RESUME_LIMIT_ERROR } from './stream';
 
 export const WORKFLOWS_RESUME_PATH = '/v1/workflows/resume';
@@ -32,6 +32,7 @@ export async function workflowsResumeHandler(ctx: RequestContext): Promise<Reply
 	if (!si || si.workflowId !== wf) return cloudError(logId, 4314, CLOUD_NO_EVENT_MSG);
 	if (si.finished) return cloudError(logId, 4315, CLOUD_FINISHED_MSG);
 
+	if (si.asyncThen) return resumeAsync(ctx, si, rd);
 	const resolved = await resolveRunScenario(ctx, si.then ?? { kind: 'json', data: { parameters: si.parameters, resume_data: rd } });
 	if ('reply' in resolved) return resolved.reply; // transport faults leave the interrupt open
 	si.finished = true;
@@ -41,4 +42,34 @@ export async function workflowsResumeHandler(ctx: RequestContext): Promise<Reply
 		return cloudError(logId, RESUME_LIMIT_ERROR.code, RESUME_LIMIT_ERROR.message, { debug_url: cloudDebugUrl(si.executeId, wf, true) });
 	}
 	return cloudAnswer(ctx, resolved.s, { body: { workflow_id: wf }, workflowId: wf, parameters: si.parameters }, si.executeId, resumes);
+}
+
+/**
+ * A run paused in an async run resumes async [DOC:resume_workflow]: the answer carries only an
+ * `execute_id` to poll (here a new one, whose history follows the pause's `then`; a client that
+ * polls whatever id it is given handles a reused one too).
+ */
+function resumeAsync(ctx: RequestContext, si: SyncInterrupt, resumeData: string): Reply {
+	const { state, logId } = ctx;
+	const paused = state.executions.get(si.executeId);
+	if (!paused?.pause) return cloudError(logId, 4314, CLOUD_NO_EVENT_MSG); // not paused (yet)
+	si.finished = true;
+	const executeId = state.ids.nextExecuteId();
+	const scenario = si.asyncThen ?? { kind: 'complete', pollsUntilDone: 1 };
+	const plan = asyncPlan(scenario, () => ({ parameters: si.parameters, resume_data: resumeData }), executeId);
+	const debugUrl = cloudDebugUrl(executeId, si.workflowId);
+	rememberExecution(state, ctx, {
+		executeId,
+		workflowId: si.workflowId,
+		runMode: 2,
+		parameters: si.parameters,
+		// The resumed run is the same run in Coze: counted once (accounting.ts counts new executions).
+		keyParameters: { ...si.parameters, __resumeOf: si.executeId },
+		status: 'Running',
+		usage: plan.usage,
+		textMode: plan.textMode,
+		debugUrl,
+		pending: { runningPolls: plan.runningPolls, final: plan.final },
+	});
+	return cloudOk(logId, { execute_id: executeId, debug_url: debugUrl });
 }

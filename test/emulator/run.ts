@@ -140,12 +140,32 @@ function isSet(v: unknown): boolean {
 }
 
 /** The final state an async scenario reaches and after how many `Running` polls. */
-function asyncPlan(
+export function asyncPlan(
 	s: AsyncScenario,
 	echo: () => unknown,
+	executeId = '',
 ): { runningPolls: number; final: FinalState; usage: Usage; textMode: boolean } {
 	const out = (v: unknown): string => (typeof v === 'string' ? v : toJson(v));
 	switch (s.kind) {
+		case 'pause':
+			return {
+				runningPolls: s.pollsUntilDone,
+				final: {
+					status: '<UNSET>',
+					output: null,
+					errorCode: null,
+					errorMsg: null,
+					pause: {
+						// `<execute_id>/<interrupt id>`, as in a stream's Interrupt event (coze-api.md §2.4).
+						eventId: `${executeId}/${BigInt(executeId || '0') + 1n}`,
+						type: s.interruptType ?? 2,
+						question: s.question ?? 'Which city?',
+						cloudStatus: s.cloudStatus ?? 'Running',
+					},
+				},
+				usage: ZERO_USAGE,
+				textMode: false,
+			};
 		case 'complete':
 			return {
 				runningPolls: s.pollsUntilDone,
@@ -177,6 +197,14 @@ function asyncPlan(
 		case 'premiumRequired': // studio (not plan-gated): the default plan
 			return asyncPlan({ kind: 'complete', pollsUntilDone: 2 }, echo);
 	}
+}
+
+/** A paused async run can be resumed with POST /v1/workflows/resume (resume.ts). */
+function rememberAsyncPause(state: EmulatorState, s: AsyncScenario, final: FinalState, workflowId: string, parameters: Record<string, unknown>): void {
+	if (s.kind !== 'pause' || !final.pause) return;
+	const { eventId } = final.pause;
+	const executeId = eventId.split('/')[0];
+	state.syncInterrupts.set(eventId, { executeId, workflowId, eventId, parameters, resumes: 0, finished: false, asyncThen: s.then ?? { kind: 'complete', pollsUntilDone: 1 } });
 }
 
 function asyncScenarioOf(state: EmulatorState, workflowId: string): AsyncScenario {
@@ -281,7 +309,8 @@ function cloudAsync(ctx: RequestContext, req: CloudRunRequest): Reply {
 	const s = asyncScenarioOf(state, req.workflowId);
 	if (s.kind === 'premiumRequired') return cloudError(logId, 6003, CLOUD_PREMIUM_MSG);
 	const executeId = state.ids.nextExecuteId();
-	const plan = asyncPlan(s, () => echoPayload('cloud', req.body, req.parameters));
+	const plan = asyncPlan(s, () => echoPayload('cloud', req.body, req.parameters), executeId);
+	rememberAsyncPause(state, s, plan.final, req.workflowId, req.parameters);
 	const debugUrl = cloudDebugUrl(executeId, req.workflowId);
 	rememberExecution(state, ctx, {
 		executeId,
@@ -411,7 +440,9 @@ function studioRun(ctx: RequestContext, s: RunScenario): Reply {
 	const base = { executeId, workflowId, botId, parameters, debugUrl };
 	if (bound.is_async === true) {
 		// Async (§2.2): data null, execute_id set; never plan-gated on Studio.
-		const plan = asyncPlan(asyncScenarioOf(state, workflowId), () => echoPayload('studio', bound, parameters));
+		const scenario = asyncScenarioOf(state, workflowId);
+		const plan = asyncPlan(scenario, () => echoPayload('studio', bound, parameters), executeId);
+		rememberAsyncPause(state, scenario, plan.final, workflowId, parameters);
 		rememberExecution(state, ctx, {
 			...base,
 			runMode: 2,

@@ -175,7 +175,26 @@ export type AsyncScenario =
 	/** cloud: 6003 (paid plans only). studio: not plan-gated, so treated as the default `complete`. */
 	| { kind: 'premiumRequired' }
 	/** `Running` forever. */
-	| { kind: 'neverFinishes' };
+	| { kind: 'neverFinishes' }
+	/**
+	 * The run stops at a question (type 2) or input (type 5) node after `pollsUntilDone` Running polls.
+	 * Studio: execute status 5, which has no name, so the history shows `"<UNSET>"`, with no interrupt
+	 * fields and no output [ST:backend/api/model/workflow/workflow.go ~1823-1844,
+	 * domain/workflow/internal/execute/event_handle.go ~263-275; coze-api.md §9.3]. cloud: the item
+	 * carries `interrupt_data {event_id, type, data}` [DOC:workflow_history]; the status of a paused
+	 * run is undocumented, so `cloudStatus` serves each plausible one (default `Running`).
+	 * `POST /v1/workflows/resume` (cloud only [DOC:resume_workflow]) answers such a run with only a
+	 * new `execute_id`, whose history then follows `then` (default: complete after 1 poll with
+	 * `{parameters, resume_data}`).
+	 */
+	| {
+			kind: 'pause';
+			pollsUntilDone: number;
+			question?: string;
+			interruptType?: 2 | 5;
+			cloudStatus?: 'Running' | 'Interrupt' | 'Success';
+			then?: AsyncScenario;
+	  };
 
 // ---------------------------------------------------------------- chat flow
 

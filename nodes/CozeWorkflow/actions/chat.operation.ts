@@ -145,11 +145,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as ChatOptions;
-	const earlier = (options.history?.message ?? []).map((entry) => ({
-		role: entry.role === 'assistant' ? 'assistant' : 'user',
-		content: String(entry.content ?? ''),
-		content_type: 'text',
-	}));
+	// An assistant turn must say it is an answer: `type` defaults to question, and Coze reads an
+	// untyped assistant message as the user's (coze.cn workflow chat docs; cozepy build_assistant_answer).
+	const earlier = (options.history?.message ?? []).map((entry) =>
+		entry.role === 'assistant'
+			? { role: 'assistant', type: 'answer', content: String(entry.content ?? ''), content_type: 'text' }
+			: { role: 'user', content: String(entry.content ?? ''), content_type: 'text' },
+	);
 	const body: IDataObject = {
 		workflow_id: workflowId,
 		additional_messages: [...earlier, { role: 'user', content: message, content_type: 'text' }],

@@ -159,6 +159,7 @@ export const SYNC_TIMEOUT_SECONDS = 120;
 // Streams and async waits are for long workflows: Coze's own cap on a run is 10 minutes.
 export const LONG_TIMEOUT_SECONDS = 600;
 export const IDLE_TIMEOUT_SECONDS = 120;
+export const DEFAULT_POLL_INTERVAL_SECONDS = 2;
 
 export const streamOptions: INodeProperties[] = [
 	{

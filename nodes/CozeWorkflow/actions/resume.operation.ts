@@ -5,7 +5,9 @@ import { uploadBinaryForInput } from '../helpers/files';
 import { runWorkflowStream } from '../helpers/streamRun';
 import { readWorkflowId } from '../helpers/workflowId';
 import { cozeApiRequest, getCozeConnection } from '../transport';
+import { pollRunUntilDone } from '../helpers/polling';
 import {
+	DEFAULT_POLL_INTERVAL_SECONDS,
 	IDLE_TIMEOUT_SECONDS,
 	LONG_TIMEOUT_SECONDS,
 	streamOptions,
@@ -61,6 +63,11 @@ const properties: INodeProperties[] = [
 				value: 'sync',
 				description: 'The run was started in Wait for Result mode (Coze cloud only)',
 			},
+			{
+				name: 'Async Run',
+				value: 'async',
+				description: 'The run was started in Async mode (Coze cloud only); the rest of it runs async and is waited for',
+			},
 		],
 		default: 'stream',
 		description: 'How the paused run was started; the interrupt field says so in paused_in',
@@ -84,6 +91,15 @@ const properties: INodeProperties[] = [
 			...streamOptions,
 			...concurrencyAndRetryOptions,
 			timeoutOption(LONG_TIMEOUT_SECONDS, 'Seconds to wait for the rest of the run'),
+			{
+				displayName: 'Poll Interval',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 0.5, numberPrecision: 1 },
+				default: DEFAULT_POLL_INTERVAL_SECONDS,
+				displayOptions: { show: { '/pausedIn': ['async'] } },
+				description: 'Seconds between two looks at the run history while the resumed async run goes on',
+			},
 			unwrapTextOption,
 		],
 	},
@@ -93,6 +109,7 @@ export const description = updateDisplayOptions({ show: { operation: ['resume'] 
 
 interface ResumeOptions {
 	answerBinaryProperty?: string;
+	pollInterval?: number;
 	idleTimeout?: number;
 	includeMessages?: boolean;
 	timeout?: number;
@@ -137,21 +154,42 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		resume_data: typeof resumeData === 'string' ? resumeData : JSON.stringify(resumeData),
 	};
 
-	if (pausedIn === 'sync') {
+	if (pausedIn === 'sync' || pausedIn === 'async') {
 		if (connection.region === 'studio') {
-			throw new NodeOperationError(node, 'Coze Studio cannot resume a Wait for Result run', {
+			throw new NodeOperationError(node, `Coze Studio cannot resume a${pausedIn === 'async' ? 'n Async' : ' Wait for Result'} run`, {
 				itemIndex,
-				description: 'Coze Studio pauses only runs started in Stream mode; resume those with Paused In set to Stream Run.',
+				description: 'Coze Studio has no resume for them (no /v1/workflows/resume): it resumes only runs started in Stream mode. Run the workflow in Stream mode and resume it with Paused In set to Stream Run.',
 			});
 		}
+		// One endpoint for both: it goes on the way the run was started (coze.cn resume_workflow docs, coze-api.md §9.4).
+		// The fallback is the option's own default, so an unset Timeout means what the editor shows.
+		const timeoutMs = seconds(options.timeout ?? LONG_TIMEOUT_SECONDS);
 		const response = await cozeApiRequest.call(this, connection, {
 			method: 'POST',
 			path: '/v1/workflows/resume',
 			body,
-			timeoutMs: seconds(options.timeout ?? SYNC_TIMEOUT_SECONDS),
+			timeoutMs,
 			itemIndex,
 		});
-		return runResult(response.body, response.logid, unwrapText);
+		const result = runResult(response.body, response.logid, unwrapText);
+		// An async run's resume answers only the execute_id to follow: waited for like an async run.
+		const onlyAnExecuteId = result.execute_id !== undefined && !('data' in response.body) && !result.interrupt;
+		if (pausedIn !== 'async' && !onlyAnExecuteId) return result;
+		if (result.execute_id === undefined) {
+			throw new NodeOperationError(node, 'Coze resumed the async run but sent no execute_id', {
+				itemIndex,
+				description: 'Without it the run cannot be followed. Open the debug URL, if any, or look at the run history in Coze.',
+			});
+		}
+		return await pollRunUntilDone.call(this, connection, {
+			workflowId,
+			executeId: String(result.execute_id),
+			itemIndex,
+			intervalMs: seconds(options.pollInterval ?? DEFAULT_POLL_INTERVAL_SECONDS),
+			maxWaitMs: seconds(options.timeout ?? LONG_TIMEOUT_SECONDS),
+			requestTimeoutMs: seconds(SYNC_TIMEOUT_SECONDS),
+			unwrapText,
+		});
 	}
 
 	return await runWorkflowStream.call(this, connection, {

@@ -20,6 +20,7 @@ import {
 	LONG_TIMEOUT_SECONDS,
 	streamOptions,
 	SYNC_TIMEOUT_SECONDS,
+	DEFAULT_POLL_INTERVAL_SECONDS,
 	timeoutOption,
 	unwrapTextOption,
 	workflowInputs,
@@ -28,7 +29,6 @@ import {
 	concurrencyAndRetryOptions,
 } from './common.descriptions';
 
-const DEFAULT_POLL_INTERVAL_SECONDS = 2;
 
 const onlyFor = (...modes: string[]) => ({ show: { '/mode': modes } });
 

@@ -123,6 +123,25 @@ const EXPLANATIONS: Record<number, Explanation> = {
 	},
 };
 
+/**
+ * Coze Studio answers a stream, a resume or a chat that fails before it starts with its
+ * internal code (backend/types/errno/workflow.go), not the Open API code its waited-for run
+ * maps it to (internal/httputil/error_resp.go; coze-api.md §9.8): explained the same way.
+ */
+const STUDIO_INTERNAL_CODES: Record<number, number> = {
+	720702001: 4000,
+	720702002: 4000,
+	720712014: 4000,
+	720702011: 6031,
+	720702078: 6039,
+	720702085: 6023,
+};
+
+const STUDIO_OPERATION_FAILURE: Explanation = {
+	summary: 'Coze Studio could not do this',
+	hint: "Coze Studio's reason is above: for example a missing input (a chatflow needs CONVERSATION_NAME), an API key without access to the workflow's space, or an unknown execute ID.",
+};
+
 const HTTP_EXPLANATIONS: Record<number, Explanation> = {
 	401: EXPLANATIONS[4100],
 	403: EXPLANATIONS[4101],
@@ -147,7 +166,12 @@ const FALLBACK: Explanation = {
 };
 
 export function explainFailure(failure: CozeFailure): Explanation {
-	if (failure.code !== undefined && EXPLANATIONS[failure.code]) return EXPLANATIONS[failure.code];
+	if (failure.code !== undefined) {
+		const explanation = EXPLANATIONS[failure.code] ?? EXPLANATIONS[STUDIO_INTERNAL_CODES[failure.code]];
+		if (explanation) return explanation;
+		// "Workflow operation failure: <cause>" (errno 777777775): the cause is in the message.
+		if (failure.code === 777777775) return STUDIO_OPERATION_FAILURE;
+	}
 	if (failure.httpStatus !== undefined) {
 		if (HTTP_EXPLANATIONS[failure.httpStatus]) return HTTP_EXPLANATIONS[failure.httpStatus];
 		if (failure.httpStatus >= 500) {

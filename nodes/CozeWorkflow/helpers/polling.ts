@@ -4,7 +4,7 @@ import type { CozeConnection } from '../transport';
 import { cozeApiRequest } from '../transport';
 import { cozeApiError } from './errors';
 import type { RunRecord } from './runHistory';
-import { decodeRunHistory } from './runHistory';
+import { decodeRunHistory, PAUSED } from './runHistory';
 import { waitUnlessCancelled } from './wait';
 
 export interface RunLookup {
@@ -71,6 +71,15 @@ export async function pollRunUntilDone(
 		if (!(await waitUnlessCancelled(wait, signal))) throw cancelledWhileWaiting(this, lookup);
 	}
 
+	if (record.status === PAUSED && !record.interrupt) {
+		throw cozeApiError(node, { debugUrl: record.debug_url || undefined, logid: record.logid as string | undefined }, lookup.itemIndex, {
+			summary: 'The workflow paused at a question or input node',
+			hint:
+				connection.region === 'studio'
+					? "Coze Studio's run history does not say which question, and Studio resumes only runs paused in a stream. Run the workflow in Stream mode: its pauses come out as an interrupt that the Resume operation answers."
+					: 'Coze did not say which question. Run the workflow in Stream mode, whose pauses come out as an interrupt that the Resume operation answers.',
+		});
+	}
 	if (record.status === 'Fail' || record.status === 'Cancel') {
 		const code = Number(record.error_code);
 		throw cozeApiError(

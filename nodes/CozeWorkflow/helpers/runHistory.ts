@@ -47,8 +47,20 @@ export function decodeRunHistory(
 	if (entry.is_output_trimmed === true) record.is_output_trimmed = true;
 	const interrupt = interruptFrom(entry);
 	if (interrupt) record.interrupt = { ...interrupt, paused_in: 'async' };
+	if (interrupt || PAUSED_STATUSES.has(record.status)) record.status = PAUSED;
 	return record;
 }
+
+/** The status this node reports for a run that stopped at a question or input node. */
+export const PAUSED = 'Paused';
+
+/**
+ * How the history shows a paused run. Coze Studio: execute status 5 has no name, so it is
+ * `"<UNSET>"`, with no interrupt fields (coze-api.md §9.3). Coze cloud documents `interrupt_data`
+ * on the item but not the status, which may read Running or anything else: `interrupt_data`
+ * decides there, whatever the status says.
+ */
+const PAUSED_STATUSES = new Set(['<UNSET>', '5', 'Interrupt', 'Interrupted', 'Paused']);
 
 function cloudOutputOf(output: string): string {
 	try {

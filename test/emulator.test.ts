@@ -292,7 +292,7 @@ describe('studio POST /v1/workflow/run', () => {
 		const a1 = await run(studio, { workflow_id: '1' });
 		expect(a1.json).toMatchObject({ code: 0, data: '{"output":"ok"}', token: 12 });
 		expect((await run(studio, { workflow_id: '2' })).json.data).toBe('plain words');
-		expect((await run(studio, { workflow_id: '3' })).json.data).toBe('{"content_type":1,"data":"Hello George","type_for_model":2}');
+		expect((await run(studio, { workflow_id: '3' })).json.data).toBe('Hello George'); // the text itself (coze-api.md §9.5)
 	});
 
 	test('error envelope: every key present, nulls; zero-id debug_url unless withDebugUrl', async () => {
@@ -488,7 +488,9 @@ describe.each<Dialect>(['cloud', 'studio'])('%s: recording, faults, lifecycle', 
 		e.setRunScenario(WF, { kind: 'echo' });
 		expect(dataOf(await run(e, { workflow_id: WF, parameters: { 输入: text } }))).toMatchObject({ parameters: { 输入: text } });
 		e.setRunScenario(WF, { kind: 'text', text });
-		expect(dataOf(await run(e, { workflow_id: WF }))).toEqual({ content_type: 1, data: text, type_for_model: 2 });
+		const answered = await run(e, { workflow_id: WF });
+		if (dialect === 'studio') expect(answered.json.data).toBe(text);
+		else expect(dataOf(answered)).toEqual({ content_type: 1, data: text, type_for_model: 2 });
 	});
 
 	test('ids: 19-digit strings, unique', async () => {

@@ -161,7 +161,11 @@ describe.each<Dialect>(['cloud', 'studio'])('%s dialect', (dialect) => {
 			expect(started.output[0].json).toMatchObject({ status: 'Running', execute_id: expect.stringMatching(/^\d{19}$/) });
 			const executeId = started.output[0].json.execute_id as string;
 			const result = await run(dialect, { operation: 'getRunResult', workflowId: workflow, executeId: '={{ $json.id }}', options: {} }, [{ id: executeId }]);
-			expect(result.output[0].json).toMatchObject({ status: 'Success', execute_id: executeId, data: 'plain text result' });
+			// Studio's history keeps a text End node's output map (coze-api.md §9.5); Unwrap Output Variable gives the text.
+			const stored = dialect === 'studio' ? { output: 'plain text result' } : 'plain text result';
+			expect(result.output[0].json).toMatchObject({ status: 'Success', execute_id: executeId, data: stored });
+			const unwrapped = await run(dialect, { operation: 'getRunResult', workflowId: workflow, executeId, options: { unwrapOutputVariable: true } });
+			expect(unwrapped.output[0].json.data).toBe('plain text result');
 		});
 
 		it('turns a failed run into an error with its code and message', async () => {

@@ -129,14 +129,13 @@ describe.each<Dialect>(['cloud', 'studio'])('Run against the %s dialect', (diale
 		emulators[dialect].setRunScenario(WF, { kind: 'text', text: '你好, George' });
 		outcome = await run(dialect, runParameters());
 		expect(outcome.output[0].json.data).toBe('你好, George');
-		expect(JSON.parse(outcome.output[0].json.raw as string)).toEqual({
-			content_type: 1,
-			data: '你好, George',
-			type_for_model: 2,
-		});
+		// Coze cloud wraps a text End node's text; Coze Studio answers the text itself (coze-api.md §9.5).
+		const wrapper = { content_type: 1, data: '你好, George', type_for_model: 2 };
+		if (dialect === 'studio') expect(outcome.output[0].json.raw).toBe('你好, George');
+		else expect(JSON.parse(outcome.output[0].json.raw as string)).toEqual(wrapper);
 
 		outcome = await run(dialect, runParameters({ options: { unwrapText: false } }));
-		expect(outcome.output[0].json.data).toEqual({ content_type: 1, data: '你好, George', type_for_model: 2 });
+		expect(outcome.output[0].json.data).toEqual(dialect === 'studio' ? '你好, George' : wrapper);
 	});
 
 	it('takes inputs as a JSON object, keeping 19-digit numbers exact', async () => {

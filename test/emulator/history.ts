@@ -56,6 +56,18 @@ function outputOf(exe: Execution): string | null {
 	return exe.output ?? exe.lazyOutput?.() ?? null;
 }
 
+/**
+ * Studio stores the End node's output map: a text-mode End node's text as `{"output":"<text>"}`
+ * (its waited-for run answers the bare text), the default End node (one variable `output`) as
+ * that same map [ST:domain/workflow/internal/execute/event_handle.go ~42-53, callback.go ~255-264;
+ * coze-api.md §9.5].
+ */
+function studioHistoryOutput(exe: Execution): string | null {
+	const output = outputOf(exe);
+	if (output === null || !exe.textMode) return output;
+	return toJson({ output });
+}
+
 function cloudHistoryOutput(exe: Execution): string {
 	const output = outputOf(exe);
 	if (exe.status !== 'Success' || output === null) return RUNNING_OUTPUT;
@@ -122,7 +134,7 @@ export function studioHistoryHandler(ctx: RequestContext): Reply {
 				update_time: exe.updateTime,
 				debug_url: exe.debugUrl,
 				input: exe.input,
-				output: outputOf(exe),
+				output: studioHistoryOutput(exe),
 				token: exe.token,
 				cost: '0.00000',
 				cost_unit: null,

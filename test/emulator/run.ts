@@ -128,7 +128,10 @@ function successData(
 		case 'rawData':
 			return { data: s.data, rawOutput: s.data, usage: ZERO_USAGE, textMode: false };
 		case 'text':
-			// Key order is Go's sorted map order: content_type, data, type_for_model (§2.1).
+			// Studio answers a text-mode End node with the text itself [ST:domain/workflow/internal/execute/event_handle.go
+			// ~42-53, service/executable_impl.go; coze-api.md §9.5]. cloud wraps it; key order is Go's
+			// sorted map order: content_type, data, type_for_model (§2.1).
+			if (dialect === 'studio') return { data: s.text, rawOutput: s.text, usage: ZERO_USAGE, textMode: true };
 			return { data: toJson({ content_type: 1, data: s.text, type_for_model: 2 }), rawOutput: s.text, usage: ZERO_USAGE, textMode: true };
 		default:
 			return undefined;

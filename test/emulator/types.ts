@@ -33,7 +33,10 @@ export type RunScenario =
 	| { kind: 'json'; data: unknown; usage?: Usage }
 	/** `data` sent exactly as this string (plain text, or pre-serialized JSON). */
 	| { kind: 'rawData'; data: string }
-	/** End node in "return text" mode: `data` = JSON text `{"content_type":1,"data":text,"type_for_model":2}`. */
+	/**
+	 * End node in "return text" mode. cloud: `data` = JSON text `{"content_type":1,"data":text,"type_for_model":2}`;
+	 * Studio: `data` = the text itself, its history `{"output":"<text>"}` (coze-api.md §9.5).
+	 */
 	| { kind: 'text'; text: string }
 	/** A workflow error `code`/`msg` (HTTP 200 unless `httpStatus`). */
 	| { kind: 'error'; code: number; msg: string; httpStatus?: number; withDebugUrl?: boolean }

@@ -6,7 +6,7 @@ import { inputsFromJson } from '../helpers/inputs';
 import { readWorkflowId } from '../helpers/workflowId';
 import { streamFailure } from '../helpers/streamRun';
 import { cozeStreamRequest, getCozeConnection } from '../transport';
-import { IDLE_TIMEOUT_SECONDS, LONG_TIMEOUT_SECONDS, timeoutOption, workflowLocator, workspaceField, concurrencyAndRetryOptions } from './common.descriptions';
+import { idleTimeoutMsOf, idleTimeoutOption, LONG_TIMEOUT_SECONDS, timeoutOption, workflowLocator, workspaceField, concurrencyAndRetryOptions } from './common.descriptions';
 import { seconds, textOption } from './run.operation';
 
 const properties: INodeProperties[] = [
@@ -95,14 +95,7 @@ const properties: INodeProperties[] = [
 					},
 				],
 			},
-			{
-				displayName: 'Idle Timeout',
-				name: 'idleTimeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: IDLE_TIMEOUT_SECONDS,
-				description: 'Seconds of silence after which the stream is closed',
-			},
+			idleTimeoutOption,
 			{
 				displayName: 'Inputs (JSON)',
 				name: 'parametersJson',
@@ -168,7 +161,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		body,
 		itemIndex,
 		timeoutMs: seconds(options.timeout ?? LONG_TIMEOUT_SECONDS),
-		idleTimeoutMs: seconds(options.idleTimeout ?? IDLE_TIMEOUT_SECONDS),
+		idleTimeoutMs: idleTimeoutMsOf(options.idleTimeout, connection.region),
 	});
 	try {
 		const chat = await foldChatStream(stream.events, stream.maxKeptChars);

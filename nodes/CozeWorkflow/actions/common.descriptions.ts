@@ -159,18 +159,30 @@ export const SYNC_TIMEOUT_SECONDS = 120;
 // Streams and async waits are for long workflows: Coze's own cap on a run is 10 minutes.
 export const LONG_TIMEOUT_SECONDS = 600;
 export const IDLE_TIMEOUT_SECONDS = 120;
+
+/**
+ * Idle Timeout in ms, or undefined for none. Unset, it is 120 s on Coze cloud, but none on
+ * Coze Studio: Studio's own nginx buffers event streams and Studio sends no heartbeat, so a
+ * long run's events can all arrive at its end (coze-api.md §9.1); only Timeout bounds it there.
+ */
+export function idleTimeoutMsOf(optionSeconds: number | undefined, region: string): number | undefined {
+	if (optionSeconds === undefined) return region === 'studio' ? undefined : IDLE_TIMEOUT_SECONDS * 1000;
+	return Math.round(optionSeconds * 1000);
+}
 export const DEFAULT_POLL_INTERVAL_SECONDS = 2;
 
+export const idleTimeoutOption: INodeProperties = {
+	displayName: 'Idle Timeout',
+	name: 'idleTimeout',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: IDLE_TIMEOUT_SECONDS,
+	description:
+		'Seconds of silence, once Coze has started answering, after which the stream is closed (120 s when not set). The wait for the first byte counts only against Timeout. Not applied to Coze Studio unless set: its nginx holds streamed events back, so a long run may arrive all at once at its end.',
+};
+
 export const streamOptions: INodeProperties[] = [
-	{
-		displayName: 'Idle Timeout',
-		name: 'idleTimeout',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: IDLE_TIMEOUT_SECONDS,
-		description:
-			'Seconds of silence, once Coze has started answering, after which the stream is closed. The wait for the first byte counts only against Timeout: self-hosted Coze Studio behind its own nginx may send everything at the end.',
-	},
+	idleTimeoutOption,
 	{
 		displayName: 'Include Messages',
 		name: 'includeMessages',
@@ -187,6 +199,15 @@ export const unwrapTextOption: INodeProperties = {
 	default: true,
 	description:
 		'Whether to return just the text when the workflow ends in text mode, instead of the {content_type, data} object Coze wraps it in',
+};
+
+export const unwrapOutputVariableOption: INodeProperties = {
+	displayName: 'Unwrap Output Variable',
+	name: 'unwrapOutputVariable',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to return the value of a lone "output" variable instead of {"output": …}. Coze Studio\'s default End node answers that way in every mode, and Studio\'s run history (Async, Get Run Result) gives a text End node\'s text that way too; turn on for the same shape in every mode.',
 };
 
 export function timeoutOption(defaultSeconds: number, description: string): INodeProperties {

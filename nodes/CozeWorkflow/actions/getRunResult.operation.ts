@@ -2,9 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { fetchRunRecord } from '../helpers/polling';
+import { withLoneOutputUnwrapped } from '../helpers/output';
 import { readWorkflowId } from '../helpers/workflowId';
 import { getCozeConnection } from '../transport';
-import { executeIdField, SYNC_TIMEOUT_SECONDS, timeoutOption, unwrapTextOption, workflowLocator, workspaceField, concurrencyAndRetryOptions } from './common.descriptions';
+import { executeIdField, SYNC_TIMEOUT_SECONDS, timeoutOption, unwrapOutputVariableOption, unwrapTextOption, workflowLocator, workspaceField, concurrencyAndRetryOptions } from './common.descriptions';
 import { seconds, textOption } from './run.operation';
 
 const properties: INodeProperties[] = [
@@ -21,6 +22,7 @@ const properties: INodeProperties[] = [
 			...concurrencyAndRetryOptions,
 			timeoutOption(SYNC_TIMEOUT_SECONDS, 'Seconds to wait for Coze to answer'),
 			unwrapTextOption,
+			unwrapOutputVariableOption,
 		],
 	},
 ];
@@ -32,6 +34,11 @@ export const description = updateDisplayOptions({ show: { operation: ['getRunRes
  * caller asked what happened, and a failed run is a valid answer.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const { unwrapOutputVariable } = this.getNodeParameter('options', itemIndex, {}) as { unwrapOutputVariable?: boolean };
+	return withLoneOutputUnwrapped(await executeOnce.call(this, itemIndex), unwrapOutputVariable);
+}
+
+async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const node = this.getNode();
 	const workflowId = readWorkflowId.call(this, itemIndex);
 	const executeId = textOption(this.getNodeParameter('executeId', itemIndex, ''));

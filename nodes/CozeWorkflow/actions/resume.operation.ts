@@ -3,16 +3,18 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { uploadBinaryForInput } from '../helpers/files';
 import { runWorkflowStream } from '../helpers/streamRun';
+import { withLoneOutputUnwrapped } from '../helpers/output';
 import { readWorkflowId } from '../helpers/workflowId';
 import { cozeApiRequest, getCozeConnection } from '../transport';
 import { pollRunUntilDone } from '../helpers/polling';
 import {
 	DEFAULT_POLL_INTERVAL_SECONDS,
-	IDLE_TIMEOUT_SECONDS,
+	idleTimeoutMsOf,
 	LONG_TIMEOUT_SECONDS,
 	streamOptions,
 	SYNC_TIMEOUT_SECONDS,
 	timeoutOption,
+	unwrapOutputVariableOption,
 	unwrapTextOption,
 	workflowLocator,
 	workspaceField,
@@ -101,6 +103,7 @@ const properties: INodeProperties[] = [
 				description: 'Seconds between two looks at the run history while the resumed async run goes on',
 			},
 			unwrapTextOption,
+			unwrapOutputVariableOption,
 		],
 	},
 ];
@@ -117,6 +120,11 @@ interface ResumeOptions {
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const { unwrapOutputVariable } = this.getNodeParameter('options', itemIndex, {}) as { unwrapOutputVariable?: boolean };
+	return withLoneOutputUnwrapped(await executeOnce.call(this, itemIndex), unwrapOutputVariable);
+}
+
+async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const node = this.getNode();
 	const workflowId = readWorkflowId.call(this, itemIndex);
 	const eventId = textOption(this.getNodeParameter('eventId', itemIndex, ''));
@@ -197,7 +205,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		body,
 		itemIndex,
 		timeoutMs: seconds(options.timeout ?? LONG_TIMEOUT_SECONDS),
-		idleTimeoutMs: seconds(options.idleTimeout ?? IDLE_TIMEOUT_SECONDS),
+		idleTimeoutMs: idleTimeoutMsOf(options.idleTimeout, connection.region),
 		includeMessages: options.includeMessages ?? false,
 		unwrapText,
 	});

@@ -6,7 +6,7 @@ import { workflowInputSpecs } from '../helpers/catalog';
 import { fileInputValue } from '../helpers/files';
 import type { NameValuePair } from '../helpers/inputs';
 import { assertSendableInputName, inputsFromJson, inputsFromPairs } from '../helpers/inputs';
-import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom } from '../helpers/output';
+import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom, withLoneOutputUnwrapped } from '../helpers/output';
 import { itemParameter, oncePerRun } from '../helpers/perRun';
 import { pollRunUntilDone } from '../helpers/polling';
 import { checkInputsAgainstSpecs, isFileArraySpec, isFileSpec } from '../helpers/schema';
@@ -16,12 +16,13 @@ import type { CozeConnection } from '../transport';
 import { cozeApiRequest, getCozeConnection } from '../transport';
 import {
 	fileInputsOption,
-	IDLE_TIMEOUT_SECONDS,
+	idleTimeoutMsOf,
 	LONG_TIMEOUT_SECONDS,
 	streamOptions,
 	SYNC_TIMEOUT_SECONDS,
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	timeoutOption,
+	unwrapOutputVariableOption,
 	unwrapTextOption,
 	workflowInputs,
 	workflowLocator,
@@ -158,6 +159,7 @@ const properties: INodeProperties[] = [
 				displayOptions: onlyFor('stream'),
 			},
 			unwrapTextOption,
+			unwrapOutputVariableOption,
 			{
 				displayName: 'Workflow Version',
 				name: 'workflowVersion',
@@ -186,10 +188,16 @@ interface RunOptions {
 	streamTimeout?: number;
 	timeout?: number;
 	unwrapText?: boolean;
+	unwrapOutputVariable?: boolean;
 	workflowVersion?: string;
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const { unwrapOutputVariable } = itemParameter<RunOptions>(this, 'options', itemIndex, {});
+	return withLoneOutputUnwrapped(await executeOnce.call(this, itemIndex), unwrapOutputVariable);
+}
+
+async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const workflowId = readWorkflowId.call(this, itemIndex);
 	const mode = itemParameter<string>(this, 'mode', itemIndex, 'sync');
 	const options = itemParameter<RunOptions>(this, 'options', itemIndex, {});
@@ -204,7 +212,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			body,
 			itemIndex,
 			timeoutMs: seconds(options.streamTimeout ?? LONG_TIMEOUT_SECONDS),
-			idleTimeoutMs: seconds(options.idleTimeout ?? IDLE_TIMEOUT_SECONDS),
+			idleTimeoutMs: idleTimeoutMsOf(options.idleTimeout, connection.region),
 			includeMessages: options.includeMessages ?? false,
 			unwrapText,
 		});

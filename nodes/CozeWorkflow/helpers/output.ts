@@ -31,6 +31,20 @@ function isTextWrapper(value: unknown): value is { data: string } {
 	);
 }
 
+/**
+ * `{"output": X}` → X, when the user asks for it. Coze Studio's default End node returns its one
+ * variable `output` as that map in every mode, and Studio's run history (Async, Get Run Result)
+ * gives a text-mode End node's text as `{"output": "<text>"}` while a waited-for run gives the text
+ * (coze-api.md §9.5). No API says which End node ran, so the node cannot tell them apart itself.
+ */
+export function withLoneOutputUnwrapped(result: IDataObject, enabled: boolean | undefined): IDataObject {
+	const data = result.data;
+	if (enabled && isPlainObject(data) && Object.keys(data).length === 1 && 'output' in data) {
+		result.data = data.output as IDataObject[string];
+	}
+	return result;
+}
+
 const TEXT_WRAPPER_KEYS = new Set(['content_type', 'data', 'type_for_model', 'original_result']);
 
 export function executeIdFrom(body: Record<string, unknown>): string | undefined {

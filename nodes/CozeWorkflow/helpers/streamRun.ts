@@ -17,7 +17,7 @@ export interface StreamRunOptions {
 	body: IDataObject;
 	itemIndex: number;
 	timeoutMs: number;
-	idleTimeoutMs: number;
+	idleTimeoutMs: number | undefined;
 	includeMessages: boolean;
 	unwrapText: boolean;
 }

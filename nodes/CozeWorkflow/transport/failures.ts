@@ -178,7 +178,7 @@ function stoppedStreamError(node: INode, reason: StopReason, request: CozeStream
 	}
 	if (reason === 'idle') {
 		return cozeApiError(node, {}, request.itemIndex, {
-			summary: `Coze sent nothing for ${Math.round(request.idleTimeoutMs / 1000)} s`,
+			summary: `Coze sent nothing for ${Math.round((request.idleTimeoutMs ?? 0) / 1000)} s`,
 			hint: `The stream went silent, so it was closed. Raise Idle Timeout if the workflow has long silent steps.${notResent}`,
 		});
 	}

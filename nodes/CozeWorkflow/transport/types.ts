@@ -20,8 +20,8 @@ export interface CozeResponse {
 }
 
 export interface CozeStreamRequest extends CozeRequest {
-	/** Longest silence allowed once Coze has started answering. */
-	idleTimeoutMs: number;
+	/** Longest silence allowed once Coze has started answering; undefined for none (Timeout still applies). */
+	idleTimeoutMs: number | undefined;
 }
 
 export interface CozeStream {

@@ -11,6 +11,7 @@ import { failureScreenshot, launchChromium, openAgentToolPicker, openNodePicker,
 import { foundBySearch, type NodeTypeEntry } from '../scripts/lib/editorSearch';
 import { BROWSER_ID, N8nInstance, nodeOutput, type N8nLine } from '../scripts/lib/n8n';
 import { COZE_NODE, cozeCredential, cozeOAuthCredential, manualTrigger, rowsWorkflow, webhookWorkflow } from '../scripts/lib/workflows';
+import { startStudioSetup, studioChecks } from './studio';
 
 const TOKEN = 'pat_e2e_secret_token_0123456789';
 const OAUTH_APP = { appId: '1154567890123', keyId: 'e2e_public_key_fingerprint' };
@@ -150,14 +151,19 @@ async function runLine(line: N8nLine): Promise<void> {
 	emulator.setRunScenario(WF.text, { kind: 'text', text: '晴, 26°C' });
 	emulator.setRunScenario(WF.json, { kind: 'json', data: { forecast: { city: 'Hangzhou', temp: 26 } } });
 	emulator.setRunScenario(WF.fails, { kind: 'error', code: 4200, msg: 'workflow not published' });
-	const n8n = await N8nInstance.create(line);
+	const studio = await startStudioSetup(emulator);
+	const n8n = await N8nInstance.create(line).catch(async (error: unknown) => {
+		await studio.stop();
+		throw error;
+	});
 	const v = n8n.version;
 	try {
 		await n8n.importCredentials([
 			cozeCredential({ region: 'custom', baseUrl: emulator.url, accessToken: TOKEN }),
 			cozeOAuthCredential(oauthData),
+			studio.credential,
 		]);
-		await n8n.importWorkflows(workflows());
+		await n8n.importWorkflows([...workflows(), ...studio.workflows]);
 
 		await check(line, v, {
 			name: `the README's manual install (npm install n8n-nodes-coze in ~/.n8n/nodes, Node ${n8n.manualInstall?.node}) adds the package and nothing else`,
@@ -307,6 +313,9 @@ async function runLine(line: N8nLine): Promise<void> {
 			},
 		});
 
+		// With `n8n execute`, before the server below starts (both would claim the task broker's port).
+		await studioChecks(n8n, studio, emulator, async (testCase) => await check(line, v, testCase));
+
 		await n8n.activate('CozeE2eHook00001');
 		await n8n.start();
 		await check(line, v, {
@@ -407,6 +416,7 @@ async function runLine(line: N8nLine): Promise<void> {
 		});
 	} finally {
 		await n8n.dispose();
+		await studio.stop();
 		await emulator.close();
 	}
 }

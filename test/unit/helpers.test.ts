@@ -1,10 +1,12 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { idleTimeoutMsOf } from '../../nodes/CozeWorkflow/actions/common.descriptions';
 import { explainFailure } from '../../nodes/CozeWorkflow/helpers/errors';
+import { rfc5987, withFileName } from '../../nodes/CozeWorkflow/helpers/files';
 import { inputsFromJson, inputsFromPairs } from '../../nodes/CozeWorkflow/helpers/inputs';
 import { parseJsonKeepingBigIntegers } from '../../nodes/CozeWorkflow/helpers/json';
-import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom } from '../../nodes/CozeWorkflow/helpers/output';
+import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom, withLoneOutputUnwrapped } from '../../nodes/CozeWorkflow/helpers/output';
 import { workflowIdFromLocator } from '../../nodes/CozeWorkflow/helpers/workflowId';
 
 const node = { name: 'Coze Workflow', type: 'n8n-nodes-coze.cozeWorkflow' } as INode;
@@ -219,3 +221,32 @@ function catchError(fn: () => unknown): NodeOperationError {
 	}
 	throw new Error('expected an error');
 }
+
+describe('the upload and timeout rules the real servers need (coze-api.md §9)', () => {
+	it('encodes a file name as RFC 5987 that Go accepts: no bare apostrophe, parenthesis or asterisk', () => {
+		expect(rfc5987('report (1).pdf')).toBe("UTF-8''report%20%281%29.pdf");
+		expect(rfc5987("it's *final*.txt")).toBe("UTF-8''it%27s%20%2Afinal%2A.txt");
+		expect(rfc5987('报告 2025.pdf')).toBe("UTF-8''%E6%8A%A5%E5%91%8A%202025.pdf");
+	});
+
+	it('adds the file name to a Studio file URL as Studio does, keeping its signature and an existing name', () => {
+		const signed = 'http://localhost:8888/local_storage/opencoze/a.pdf?X-Amz-Signature=abc';
+		expect(new URL(withFileName(signed, 'report (1).pdf')).searchParams.get('x-wf-file_name')).toBe('report (1).pdf');
+		expect(new URL(withFileName(signed, 'x.pdf')).searchParams.get('X-Amz-Signature')).toBe('abc');
+		expect(withFileName(`${signed}&x-wf-file_name=kept.pdf`, 'other.pdf')).toContain('x-wf-file_name=kept.pdf');
+		expect(withFileName('not a url', 'x.pdf')).toBe('not a url');
+	});
+
+	it('applies Idle Timeout on Coze Studio only when it is set', () => {
+		expect(idleTimeoutMsOf(undefined, 'cn')).toBe(120_000);
+		expect(idleTimeoutMsOf(undefined, 'studio')).toBeUndefined();
+		expect(idleTimeoutMsOf(5, 'studio')).toBe(5000);
+	});
+
+	it('unwraps a lone output variable only when asked, and nothing else', () => {
+		expect(withLoneOutputUnwrapped({ data: { output: 'hi' } }, true).data).toBe('hi');
+		expect(withLoneOutputUnwrapped({ data: { output: 'hi' } }, false).data).toEqual({ output: 'hi' });
+		expect(withLoneOutputUnwrapped({ data: { output: 'hi', more: 1 } }, true).data).toEqual({ output: 'hi', more: 1 });
+		expect(withLoneOutputUnwrapped({ data: 'text' }, true).data).toBe('text');
+	});
+});

@@ -144,3 +144,18 @@ describe('Chat with earlier messages', () => {
 		]);
 	});
 });
+
+describe('a lookup answered with a plain-text 404', () => {
+	it('is explained as a wrong address and not retried, within its Timeout', async () => {
+		const started = Date.now();
+		const outcome = await runCozeNode({
+			items: [{}] as never,
+			parameters: { operation: 'getRunResult', workflowId: workflow, executeId: '7560000000000000123', options: { timeout: 2 } },
+			// A path in front of the API's own: every route is unknown there, and cloud answers `404 page not found` as text.
+			credentials: { region: 'custom', baseUrl: `${emulators.cloud.url}/not-the-api`, accessToken: TOKEN },
+		});
+		expect(outcome.error?.message).toBe('No Coze API answered at this address (HTTP 404)');
+		expect(emulators.cloud.requests.filter((r) => r.path.startsWith('/not-the-api'))).toHaveLength(1);
+		expect(Date.now() - started).toBeLessThan(2000);
+	});
+});

@@ -65,6 +65,8 @@ export function packPackage(): Promise<string> {
 	packed ??= (async () => {
 		await timed('building the package (tsc + gulp)', () => runOrThrow('npm', ['run', 'build', '--silent'], { cwd: REPO_DIR }));
 		const dir = mkdtempSync(join(tmpdir(), 'n8n-nodes-coze-pack-'));
+		// The tarball serves every n8n of this process; it goes when the process ends.
+		process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
 		await runOrThrow('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: REPO_DIR });
 		const tarball = readdirSync(dir).find((file) => file.endsWith('.tgz'));
 		if (!tarball) throw new Error('npm pack produced no tarball');

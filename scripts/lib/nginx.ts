@@ -12,28 +12,16 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { REPO_DIR } from './n8n';
+import { freePort, REPO_DIR } from './n8n';
 
 export interface StudioNginx {
 	/** http://127.0.0.1:<port>, the address a user gives as Base URL. */
 	url: string;
 	stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 async function accepting(port: number): Promise<boolean> {

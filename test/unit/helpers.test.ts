@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { idleTimeoutMsOf } from '../../nodes/CozeWorkflow/actions/common.descriptions';
 import { explainFailure } from '../../nodes/CozeWorkflow/helpers/errors';
-import { rfc5987, withFileName } from '../../nodes/CozeWorkflow/helpers/files';
+import { rfc5987, withFileName } from '../../nodes/CozeWorkflow/helpers/multipart';
 import { inputsFromJson, inputsFromPairs } from '../../nodes/CozeWorkflow/helpers/inputs';
 import { parseJsonKeepingBigIntegers } from '../../nodes/CozeWorkflow/helpers/json';
 import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom, withLoneOutputUnwrapped } from '../../nodes/CozeWorkflow/helpers/output';

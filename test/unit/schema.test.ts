@@ -1,6 +1,6 @@
 import type { INode } from 'n8n-workflow';
 
-import type { InputSpec } from '../../nodes/CozeWorkflow/helpers/catalog';
+import type { InputSpec } from '../../nodes/CozeWorkflow/helpers/schema';
 import { checkInputsAgainstSpecs, isFileArraySpec, isFileSpec, mapperFields } from '../../nodes/CozeWorkflow/helpers/schema';
 
 const node = { name: 'Coze Workflow' } as INode;

@@ -4,8 +4,9 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { foldChatStream } from '../helpers/chatStream';
 import { inputsFromJson } from '../helpers/inputs';
 import { readWorkflowId } from '../helpers/workflowId';
-import { streamFailure } from '../helpers/streamRun';
-import { cozeStreamRequest, getCozeConnection } from '../transport';
+import { streamFailure } from './shared/streamRun';
+import { chatWorkflow } from '../api/workflows';
+import { getCozeConnection } from '../transport';
 import { idleTimeoutMsOf, idleTimeoutOption, LONG_TIMEOUT_SECONDS, timeoutOption, workflowLocator, workspaceField, concurrencyAndRetryOptions } from './common.descriptions';
 import { seconds, textOption } from './run.operation';
 
@@ -155,10 +156,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (conversationId) body.conversation_id = conversationId;
 
 	const connection = await getCozeConnection.call(this, itemIndex);
-	const stream = await cozeStreamRequest.call(this, connection, {
-		method: 'POST',
-		path: '/v1/workflows/chat',
-		body,
+	const stream = await chatWorkflow.call(this, connection, body, {
 		itemIndex,
 		timeoutMs: seconds(options.timeout ?? LONG_TIMEOUT_SECONDS),
 		idleTimeoutMs: idleTimeoutMsOf(options.idleTimeout, connection.region),

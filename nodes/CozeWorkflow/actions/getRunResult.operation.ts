@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { fetchRunRecord } from '../helpers/polling';
+import { fetchRunRecord } from './shared/polling';
 import { withLoneOutputUnwrapped } from '../helpers/output';
 import { readWorkflowId } from '../helpers/workflowId';
 import { getCozeConnection } from '../transport';

@@ -1,12 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { uploadBinaryForInput } from '../helpers/files';
-import { runWorkflowStream } from '../helpers/streamRun';
+import { uploadBinaryForInput } from './shared/fileInputs';
+import { runWorkflowStream } from './shared/streamRun';
 import { withLoneOutputUnwrapped } from '../helpers/output';
 import { readWorkflowId } from '../helpers/workflowId';
-import { cozeApiRequest, getCozeConnection } from '../transport';
-import { pollRunUntilDone } from '../helpers/polling';
+import { resumeWorkflow } from '../api/workflows';
+import { getCozeConnection } from '../transport';
+import { pollRunUntilDone } from './shared/polling';
 import {
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	idleTimeoutMsOf,
@@ -166,19 +167,13 @@ async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<
 		if (connection.region === 'studio') {
 			throw new NodeOperationError(node, `Coze Studio cannot resume a${pausedIn === 'async' ? 'n Async' : ' Wait for Result'} run`, {
 				itemIndex,
-				description: 'Coze Studio has no resume for them (no /v1/workflows/resume): it resumes only runs started in Stream mode. Run the workflow in Stream mode and resume it with Paused In set to Stream Run.',
+				description: 'Coze Studio has no resume for them (no workflows/resume endpoint): it resumes only runs started in Stream mode. Run the workflow in Stream mode and resume it with Paused In set to Stream Run.',
 			});
 		}
 		// One endpoint for both: it goes on the way the run was started (coze.cn resume_workflow docs, coze-api.md §9.4).
 		// The fallback is the option's own default, so an unset Timeout means what the editor shows.
 		const timeoutMs = seconds(options.timeout ?? LONG_TIMEOUT_SECONDS);
-		const response = await cozeApiRequest.call(this, connection, {
-			method: 'POST',
-			path: '/v1/workflows/resume',
-			body,
-			timeoutMs,
-			itemIndex,
-		});
+		const response = await resumeWorkflow.call(this, connection, body, { timeoutMs, itemIndex });
 		const result = runResult(response.body, response.logid, unwrapText);
 		// An async run's resume answers only the execute_id to follow: waited for like an async run.
 		const onlyAnExecuteId = result.execute_id !== undefined && !('data' in response.body) && !result.interrupt;
@@ -201,7 +196,7 @@ async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<
 	}
 
 	return await runWorkflowStream.call(this, connection, {
-		path: '/v1/workflow/stream_resume',
+		endpoint: 'resume',
 		body,
 		itemIndex,
 		timeoutMs: seconds(options.timeout ?? LONG_TIMEOUT_SECONDS),

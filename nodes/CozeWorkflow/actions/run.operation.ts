@@ -1,19 +1,20 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import type { InputSpec } from '../helpers/catalog';
-import { workflowInputSpecs } from '../helpers/catalog';
-import { fileInputValue } from '../helpers/files';
+import type { InputSpec } from '../helpers/schema';
+import { workflowInputSpecs } from '../api/catalog';
+import { fileInputValue } from './shared/fileInputs';
 import type { NameValuePair } from '../helpers/inputs';
 import { assertSendableInputName, inputsFromJson, inputsFromPairs } from '../helpers/inputs';
 import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom, withLoneOutputUnwrapped } from '../helpers/output';
 import { itemParameter, oncePerRun } from '../helpers/perRun';
-import { pollRunUntilDone } from '../helpers/polling';
+import { pollRunUntilDone } from './shared/polling';
 import { checkInputsAgainstSpecs, isFileArraySpec, isFileSpec } from '../helpers/schema';
-import { runWorkflowStream } from '../helpers/streamRun';
+import { runWorkflowStream } from './shared/streamRun';
 import { readWorkflowId } from '../helpers/workflowId';
 import type { CozeConnection } from '../transport';
-import { cozeApiRequest, getCozeConnection } from '../transport';
+import { runWorkflow } from '../api/workflows';
+import { getCozeConnection } from '../transport';
 import {
 	fileInputsOption,
 	idleTimeoutMsOf,
@@ -208,7 +209,7 @@ async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<
 
 	if (mode === 'stream') {
 		return await runWorkflowStream.call(this, connection, {
-			path: '/v1/workflow/stream_run',
+			endpoint: 'run',
 			body,
 			itemIndex,
 			timeoutMs: seconds(options.streamTimeout ?? LONG_TIMEOUT_SECONDS),
@@ -218,10 +219,7 @@ async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<
 		});
 	}
 
-	const response = await cozeApiRequest.call(this, connection, {
-		method: 'POST',
-		path: '/v1/workflow/run',
-		body: mode === 'async' ? { ...body, is_async: true } : body,
+	const response = await runWorkflow.call(this, connection, mode === 'async' ? { ...body, is_async: true } : body, {
 		timeoutMs: seconds(options.timeout ?? SYNC_TIMEOUT_SECONDS),
 		itemIndex,
 	});

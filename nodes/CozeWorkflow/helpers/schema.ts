@@ -1,9 +1,19 @@
 import type { FieldType, IDataObject, INode, ResourceMapperField } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { InputSpec } from './catalog';
 import { assertSendableInputName } from './inputs';
 import { isPlainObject, parseJsonKeepingBigIntegers } from './json';
+
+/** A Start-node input as Coze describes it (GET /v1/workflows/{id}?include_input_output=true). */
+export interface InputSpec {
+	type?: string;
+	required?: boolean;
+	description?: string;
+	default_value?: unknown;
+	items?: unknown;
+	properties?: unknown;
+	[key: string]: unknown;
+}
 
 const FILE_TYPE = /file|image|doc|ppt|excel|xlsx|txt|audio|video|voice|zip|code|svg/i;
 

@@ -1,8 +1,8 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Workspace } from '../helpers/catalog';
-import { editorUrl, listWorkflowsPage, listWorkspaces } from '../helpers/catalog';
+import type { Workspace } from '../api/catalog';
+import { editorUrl, listWorkflowsPage, listWorkspaces } from '../api/catalog';
 import { getCozeConnection } from '../transport';
 
 // Coze has no name filter, so a search reads pages until it has this many matches.

@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { listWorkspaces } from '../helpers/catalog';
+import { listWorkspaces } from '../api/catalog';
 import { getCozeConnection } from '../transport';
 
 /** The Workspace field: narrows the workflow list; "All Workspaces" lists every one. */

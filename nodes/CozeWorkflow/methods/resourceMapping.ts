@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
 
-import { workflowInputSpecs } from '../helpers/catalog';
+import { workflowInputSpecs } from '../api/catalog';
 import { mapperFields } from '../helpers/schema';
 import { workflowIdFromLocator } from '../helpers/workflowId';
 import { getCozeConnection } from '../transport';

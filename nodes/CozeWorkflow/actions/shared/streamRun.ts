@@ -1,19 +1,20 @@
 import type { IDataObject, IExecuteFunctions, INode, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { CozeConnection } from '../transport';
-import { cozeStreamRequest } from '../transport';
-import { asNodeError, cozeApiError, ANSWER_TOO_LARGE_HINT } from './errors';
-import { decodeWorkflowData } from './output';
+import { streamResumeWorkflow, streamRunWorkflow } from '../../api/workflows';
+import { ANSWER_TOO_LARGE_HINT, asNodeError, cozeApiError } from '../../helpers/errors';
+import { decodeWorkflowData } from '../../helpers/output';
+import type { CozeConnection } from '../../transport';
 import {
 	foldWorkflowStream,
 	WorkflowStreamEndedEarly,
 	WorkflowStreamFailure,
 	WorkflowStreamGarbled,
 	WorkflowStreamTooLarge,
-} from './workflowStream';
+} from '../../helpers/workflowStream';
 
 export interface StreamRunOptions {
-	path: '/v1/workflow/stream_run' | '/v1/workflow/stream_resume';
+	/** A new run (stream_run), or the rest of one paused in a stream (stream_resume). */
+	endpoint: 'run' | 'resume';
 	body: IDataObject;
 	itemIndex: number;
 	timeoutMs: number;
@@ -29,14 +30,11 @@ export async function runWorkflowStream(
 	options: StreamRunOptions,
 ): Promise<IDataObject> {
 	const node = this.getNode();
-	const stream = await cozeStreamRequest.call(this, connection, {
-		method: 'POST',
-		path: options.path,
-		body: options.body,
-		itemIndex: options.itemIndex,
-		timeoutMs: options.timeoutMs,
-		idleTimeoutMs: options.idleTimeoutMs,
-	});
+	const limits = { itemIndex: options.itemIndex, timeoutMs: options.timeoutMs, idleTimeoutMs: options.idleTimeoutMs };
+	const stream =
+		options.endpoint === 'run'
+			? await streamRunWorkflow.call(this, connection, options.body, limits)
+			: await streamResumeWorkflow.call(this, connection, options.body, limits);
 	let folded;
 	try {
 		folded = await foldWorkflowStream(stream.events, { includeMessages: options.includeMessages, maxKeptChars: stream.maxKeptChars });

@@ -2,7 +2,8 @@ import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import type { CozeConnection } from '../transport';
 import { cozeApiRequest } from '../transport';
-import { isPlainObject } from './json';
+import { isPlainObject } from '../helpers/json';
+import type { InputSpec } from '../helpers/schema';
 
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -70,16 +71,6 @@ export async function listWorkflowsPage(
 		})),
 		hasMore: data.has_more === true,
 	};
-}
-
-export interface InputSpec {
-	type?: string;
-	required?: boolean;
-	description?: string;
-	default_value?: unknown;
-	items?: unknown;
-	properties?: unknown;
-	[key: string]: unknown;
 }
 
 /** The Start node's inputs of a workflow (GET /v1/workflows/{id}?include_input_output=true). */

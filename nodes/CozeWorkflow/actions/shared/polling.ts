@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { CozeConnection } from '../transport';
-import { cozeApiRequest } from '../transport';
-import { cozeApiError } from './errors';
-import type { RunRecord } from './runHistory';
-import { decodeRunHistory, PAUSED } from './runHistory';
-import { waitUnlessCancelled } from './wait';
+import { getRunHistory } from '../../api/workflows';
+import { cozeApiError } from '../../helpers/errors';
+import type { RunRecord } from '../../helpers/runHistory';
+import { decodeRunHistory, PAUSED } from '../../helpers/runHistory';
+import { waitUnlessCancelled } from '../../helpers/wait';
+import type { CozeConnection } from '../../transport';
 
 export interface RunLookup {
 	workflowId: string;
@@ -15,22 +15,14 @@ export interface RunLookup {
 	unwrapText: boolean;
 }
 
-/** One look at a run's history: cloud and Coze Studio keep it at different paths. */
+/** One look at a run's history, decoded the same for both dialects. */
 export async function fetchRunRecord(
 	this: IExecuteFunctions,
 	connection: CozeConnection,
 	lookup: RunLookup,
 ): Promise<RunRecord> {
 	const isStudio = connection.region === 'studio';
-	const response = await cozeApiRequest.call(this, connection, {
-		method: 'GET',
-		path: isStudio
-			? '/v1/workflow/get_run_history'
-			: `/v1/workflows/${encodeURIComponent(lookup.workflowId)}/run_histories/${encodeURIComponent(lookup.executeId)}`,
-		qs: isStudio ? { workflow_id: lookup.workflowId, execute_id: lookup.executeId } : undefined,
-		timeoutMs: lookup.requestTimeoutMs,
-		itemIndex: lookup.itemIndex,
-	});
+	const response = await getRunHistory.call(this, connection, lookup, { itemIndex: lookup.itemIndex, timeoutMs: lookup.requestTimeoutMs });
 	const record = decodeRunHistory(response.body, isStudio, lookup.unwrapText);
 	if (!record) {
 		throw cozeApiError(this.getNode(), { logid: response.logid }, lookup.itemIndex, {

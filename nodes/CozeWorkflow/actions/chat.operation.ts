@@ -8,7 +8,7 @@ import { streamFailure } from './shared/streamRun';
 import { chatWorkflow } from '../api/workflows';
 import { getCozeConnection } from '../transport';
 import { idleTimeoutMsOf, idleTimeoutOption, LONG_TIMEOUT_SECONDS, timeoutOption, workflowLocator, workspaceField, concurrencyAndRetryOptions } from './common.descriptions';
-import { seconds, textOption } from './run.operation';
+import { secondsToMs, trimmedOrUndefined } from '../helpers/values';
 
 const properties: INodeProperties[] = [
 	workspaceField,
@@ -131,7 +131,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 	const owner = this.getNodeParameter('chatOwner', itemIndex, 'app') as string;
-	const ownerId = textOption(this.getNodeParameter(owner === 'bot' ? 'botId' : 'appId', itemIndex, ''));
+	const ownerId = trimmedOrUndefined(this.getNodeParameter(owner === 'bot' ? 'botId' : 'appId', itemIndex, ''));
 	if (!ownerId) {
 		throw new NodeOperationError(node, `No ${owner === 'bot' ? 'bot' : 'app'} ID is set`, {
 			itemIndex,
@@ -152,13 +152,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		parameters: inputsFromJson(node, options.parametersJson ?? '{}', 'Inputs (JSON)', itemIndex),
 		[owner === 'bot' ? 'bot_id' : 'app_id']: ownerId,
 	};
-	const conversationId = textOption(options.conversationId);
+	const conversationId = trimmedOrUndefined(options.conversationId);
 	if (conversationId) body.conversation_id = conversationId;
 
 	const connection = await getCozeConnection.call(this, itemIndex);
 	const stream = await chatWorkflow.call(this, connection, body, {
 		itemIndex,
-		timeoutMs: seconds(options.timeout ?? LONG_TIMEOUT_SECONDS),
+		timeoutMs: secondsToMs(options.timeout ?? LONG_TIMEOUT_SECONDS),
 		idleTimeoutMs: idleTimeoutMsOf(options.idleTimeout, connection.region),
 	});
 	try {

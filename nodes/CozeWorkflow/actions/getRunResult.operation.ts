@@ -6,7 +6,7 @@ import { withLoneOutputUnwrapped } from '../helpers/output';
 import { readWorkflowId } from '../helpers/workflowId';
 import { getCozeConnection } from '../transport';
 import { executeIdField, SYNC_TIMEOUT_SECONDS, timeoutOption, unwrapOutputVariableOption, unwrapTextOption, workflowLocator, workspaceField, concurrencyAndRetryOptions } from './common.descriptions';
-import { seconds, textOption } from './run.operation';
+import { secondsToMs, trimmedOrUndefined } from '../helpers/values';
 
 const properties: INodeProperties[] = [
 	workspaceField,
@@ -41,7 +41,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const node = this.getNode();
 	const workflowId = readWorkflowId.call(this, itemIndex);
-	const executeId = textOption(this.getNodeParameter('executeId', itemIndex, ''));
+	const executeId = trimmedOrUndefined(this.getNodeParameter('executeId', itemIndex, ''));
 	if (!executeId || !/^\d+$/.test(executeId)) {
 		throw new NodeOperationError(node, `"${executeId ?? ''}" is not a Coze execute ID`, {
 			itemIndex,
@@ -54,7 +54,7 @@ async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<
 		workflowId,
 		executeId,
 		itemIndex,
-		requestTimeoutMs: seconds(options.timeout ?? SYNC_TIMEOUT_SECONDS),
+		requestTimeoutMs: secondsToMs(options.timeout ?? SYNC_TIMEOUT_SECONDS),
 		unwrapText: options.unwrapText ?? true,
 	});
 }

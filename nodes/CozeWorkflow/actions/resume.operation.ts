@@ -21,7 +21,8 @@ import {
 	workspaceField,
 	concurrencyAndRetryOptions,
 } from './common.descriptions';
-import { runResult, seconds, textOption } from './run.operation';
+import { secondsToMs, trimmedOrUndefined } from '../helpers/values';
+import { runResultFrom } from '../helpers/output';
 
 const properties: INodeProperties[] = [
 	workspaceField,
@@ -128,7 +129,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const node = this.getNode();
 	const workflowId = readWorkflowId.call(this, itemIndex);
-	const eventId = textOption(this.getNodeParameter('eventId', itemIndex, ''));
+	const eventId = trimmedOrUndefined(this.getNodeParameter('eventId', itemIndex, ''));
 	if (!eventId) {
 		throw new NodeOperationError(node, 'No event ID is set', {
 			itemIndex,
@@ -146,7 +147,7 @@ async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<
 	const options = this.getNodeParameter('options', itemIndex, {}) as ResumeOptions;
 	const unwrapText = options.unwrapText ?? true;
 	const connection = await getCozeConnection.call(this, itemIndex);
-	const fileProperty = textOption(options.answerBinaryProperty);
+	const fileProperty = trimmedOrUndefined(options.answerBinaryProperty);
 	const resumeData = fileProperty
 		? await uploadBinaryForInput.call(this, connection, fileProperty, 'Answer', itemIndex)
 		: this.getNodeParameter('resumeData', itemIndex, '');
@@ -172,9 +173,9 @@ async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<
 		}
 		// One endpoint for both: it goes on the way the run was started (coze.cn resume_workflow docs, coze-api.md §9.4).
 		// The fallback is the option's own default, so an unset Timeout means what the editor shows.
-		const timeoutMs = seconds(options.timeout ?? LONG_TIMEOUT_SECONDS);
+		const timeoutMs = secondsToMs(options.timeout ?? LONG_TIMEOUT_SECONDS);
 		const response = await resumeWorkflow.call(this, connection, body, { timeoutMs, itemIndex });
-		const result = runResult(response.body, response.logid, unwrapText);
+		const result = runResultFrom(response.body, response.logid, unwrapText);
 		// An async run's resume answers only the execute_id to follow: waited for like an async run.
 		const onlyAnExecuteId = result.execute_id !== undefined && !('data' in response.body) && !result.interrupt;
 		if (pausedIn !== 'async' && !onlyAnExecuteId) return result;
@@ -188,9 +189,9 @@ async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<
 			workflowId,
 			executeId: String(result.execute_id),
 			itemIndex,
-			intervalMs: seconds(options.pollInterval ?? DEFAULT_POLL_INTERVAL_SECONDS),
-			maxWaitMs: seconds(options.timeout ?? LONG_TIMEOUT_SECONDS),
-			requestTimeoutMs: seconds(SYNC_TIMEOUT_SECONDS),
+			intervalMs: secondsToMs(options.pollInterval ?? DEFAULT_POLL_INTERVAL_SECONDS),
+			maxWaitMs: secondsToMs(options.timeout ?? LONG_TIMEOUT_SECONDS),
+			requestTimeoutMs: secondsToMs(SYNC_TIMEOUT_SECONDS),
 			unwrapText,
 		});
 	}
@@ -199,7 +200,7 @@ async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<
 		endpoint: 'resume',
 		body,
 		itemIndex,
-		timeoutMs: seconds(options.timeout ?? LONG_TIMEOUT_SECONDS),
+		timeoutMs: secondsToMs(options.timeout ?? LONG_TIMEOUT_SECONDS),
 		idleTimeoutMs: idleTimeoutMsOf(options.idleTimeout, connection.region),
 		includeMessages: options.includeMessages ?? false,
 		unwrapText,

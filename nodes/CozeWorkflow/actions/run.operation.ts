@@ -1,20 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import type { InputSpec } from '../helpers/schema';
-import { workflowInputSpecs } from '../api/catalog';
-import { fileInputValue } from './shared/fileInputs';
-import type { NameValuePair } from '../helpers/inputs';
-import { assertSendableInputName, inputsFromJson, inputsFromPairs } from '../helpers/inputs';
-import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom, withLoneOutputUnwrapped } from '../helpers/output';
-import { itemParameter, oncePerRun } from '../helpers/perRun';
-import { pollRunUntilDone } from './shared/polling';
-import { checkInputsAgainstSpecs, isFileArraySpec, isFileSpec } from '../helpers/schema';
-import { runWorkflowStream } from './shared/streamRun';
+import { runWorkflow } from '../api/workflows';
+import { executeIdFrom, runResultFrom, withLoneOutputUnwrapped } from '../helpers/output';
+import { itemParameter } from '../helpers/perRun';
+import { secondsToMs, trimmedOrUndefined } from '../helpers/values';
 import { readWorkflowId } from '../helpers/workflowId';
 import type { CozeConnection } from '../transport';
-import { runWorkflow } from '../api/workflows';
 import { getCozeConnection } from '../transport';
+import { pollRunUntilDone } from './shared/polling';
+import { runWorkflowStream } from './shared/streamRun';
+import type { FileInputRow } from './shared/workflowInputs';
+import { readWorkflowInputs } from './shared/workflowInputs';
+import { workflowInputs } from './inputs.descriptions';
 import {
 	fileInputsOption,
 	idleTimeoutMsOf,
@@ -25,7 +23,6 @@ import {
 	timeoutOption,
 	unwrapOutputVariableOption,
 	unwrapTextOption,
-	workflowInputs,
 	workflowLocator,
 	workspaceField,
 	concurrencyAndRetryOptions,
@@ -212,7 +209,7 @@ async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<
 			endpoint: 'run',
 			body,
 			itemIndex,
-			timeoutMs: seconds(options.streamTimeout ?? LONG_TIMEOUT_SECONDS),
+			timeoutMs: secondsToMs(options.streamTimeout ?? LONG_TIMEOUT_SECONDS),
 			idleTimeoutMs: idleTimeoutMsOf(options.idleTimeout, connection.region),
 			includeMessages: options.includeMessages ?? false,
 			unwrapText,
@@ -220,10 +217,10 @@ async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<
 	}
 
 	const response = await runWorkflow.call(this, connection, mode === 'async' ? { ...body, is_async: true } : body, {
-		timeoutMs: seconds(options.timeout ?? SYNC_TIMEOUT_SECONDS),
+		timeoutMs: secondsToMs(options.timeout ?? SYNC_TIMEOUT_SECONDS),
 		itemIndex,
 	});
-	if (mode !== 'async') return runResult(response.body, response.logid, unwrapText);
+	if (mode !== 'async') return runResultFrom(response.body, response.logid, unwrapText);
 	return await awaitAsyncRun.call(this, connection, workflowId, response.body, response.logid, options, itemIndex);
 }
 
@@ -255,17 +252,17 @@ async function awaitAsyncRun(
 		workflowId,
 		executeId,
 		itemIndex,
-		intervalMs: seconds(options.pollInterval ?? DEFAULT_POLL_INTERVAL_SECONDS),
-		maxWaitMs: seconds(options.maxWait ?? LONG_TIMEOUT_SECONDS),
-		requestTimeoutMs: seconds(options.timeout ?? SYNC_TIMEOUT_SECONDS),
+		intervalMs: secondsToMs(options.pollInterval ?? DEFAULT_POLL_INTERVAL_SECONDS),
+		maxWaitMs: secondsToMs(options.maxWait ?? LONG_TIMEOUT_SECONDS),
+		requestTimeoutMs: secondsToMs(options.timeout ?? SYNC_TIMEOUT_SECONDS),
 		unwrapText: options.unwrapText ?? true,
 	});
 }
 
 function runBody(this: IExecuteFunctions, workflowId: string, options: RunOptions, itemIndex: number): IDataObject {
 	const node = this.getNode();
-	const botId = textOption(options.botId);
-	const appId = textOption(options.appId);
+	const botId = trimmedOrUndefined(options.botId);
+	const appId = trimmedOrUndefined(options.appId);
 	if (botId && appId) {
 		throw new NodeOperationError(node, 'Bot ID and App ID cannot both be set', {
 			itemIndex,
@@ -278,126 +275,11 @@ function runBody(this: IExecuteFunctions, workflowId: string, options: RunOption
 	if (appId) body.app_id = appId;
 	const ext = extFrom(options.ext?.values);
 	if (ext) body.ext = ext;
-	const version = textOption(options.workflowVersion);
+	const version = trimmedOrUndefined(options.workflowVersion);
 	if (version) body.workflow_version = version;
-	const connectorId = textOption(options.connectorId);
+	const connectorId = trimmedOrUndefined(options.connectorId);
 	if (connectorId) body.connector_id = connectorId;
 	return body;
-}
-
-interface FileInputRow {
-	name?: string;
-	binaryProperty?: string;
-	asArray?: boolean;
-}
-
-/**
- * The workflow's parameters from whichever input mode is chosen, files uploaded from the
- * item's binary data, and, when the inputs are mapped one by one, checked against the types
- * the workflow's Start node declares.
- */
-async function readWorkflowInputs(
-	this: IExecuteFunctions,
-	connection: CozeConnection,
-	workflowId: string,
-	fileRows: FileInputRow[],
-	itemIndex: number,
-): Promise<IDataObject> {
-	const node = this.getNode();
-	const inputMode = itemParameter<string>(this, 'inputMode', itemIndex);
-	let inputs: IDataObject;
-	if (inputMode === 'schema') {
-		inputs = await inputsFromSchema.call(this, connection, workflowId, itemIndex);
-	} else if (inputMode === 'json') {
-		inputs = inputsFromJson(node, this.getNodeParameter('parametersJson', itemIndex, '{}'), 'Inputs (JSON)', itemIndex);
-	} else {
-		const rows = itemParameter<NameValuePair[]>(this, 'parameters.parameter', itemIndex, []);
-		inputs = inputsFromPairs(node, rows, itemIndex);
-	}
-	for (const row of fileRows) {
-		const name = textOption(row.name);
-		if (!name) {
-			throw new NodeOperationError(node, 'A file input has no name', {
-				itemIndex,
-				description: "Enter the name of the Start node's file input, or remove the empty row under File Inputs.",
-			});
-		}
-		assertSendableInputName(node, name, itemIndex);
-		inputs[name] = await fileInputValue.call(this, connection, name, row.binaryProperty ?? 'data', row.asArray === true, itemIndex);
-	}
-	return inputs;
-}
-
-async function inputsFromSchema(
-	this: IExecuteFunctions,
-	connection: CozeConnection,
-	workflowId: string,
-	itemIndex: number,
-): Promise<IDataObject> {
-	const node = this.getNode();
-	if (connection.region === 'studio') {
-		throw new NodeOperationError(node, "Coze Studio has no API for a workflow's inputs", {
-			itemIndex,
-			description: 'Set Workflow Inputs to Key/Value or JSON.',
-		});
-	}
-	const specs = await cachedInputSpecs.call(this, connection, workflowId, itemIndex);
-	const mappingMode = itemParameter<string>(this, 'inputsSchema.mappingMode', itemIndex, 'defineBelow');
-	const item = this.getInputData()[itemIndex];
-	const mapped =
-		mappingMode === 'autoMapInputData'
-			? Object.fromEntries(Object.keys(specs).filter((name) => name in item.json).map((name) => [name, item.json[name]]))
-			: ((this.getNodeParameter('inputsSchema.value', itemIndex, {}) ?? {}) as IDataObject);
-	const values: IDataObject = { ...mapped };
-	for (const [name, spec] of Object.entries(specs)) {
-		const value = values[name];
-		if (typeof value !== 'string' || value.trim() === '') continue;
-		// A file input takes the name of a binary property of the item (uploaded), or a URL as is.
-		if (isFileSpec(spec) || isFileArraySpec(spec)) {
-			const names = value.split(',').map((entry) => entry.trim());
-			if (names.every((entry) => item.binary?.[entry])) {
-				values[name] = await fileInputValue.call(this, connection, name, value, isFileArraySpec(spec), itemIndex);
-			}
-		}
-	}
-	return checkInputsAgainstSpecs(node, values, specs, itemIndex);
-}
-
-/** One look-up of a workflow's inputs per run of the node, however many items there are. */
-function cachedInputSpecs(
-	this: IExecuteFunctions,
-	connection: CozeConnection,
-	workflowId: string,
-	itemIndex: number,
-): Promise<Record<string, InputSpec>> {
-	return oncePerRun(this, `inputSpecs:${workflowId}`, async () => await workflowInputSpecs.call(this, connection, workflowId, itemIndex));
-}
-
-export function runResult(body: Record<string, unknown>, logid: string | undefined, unwrapText: boolean): IDataObject {
-	const raw = typeof body.data === 'string' ? body.data : '';
-	const result: IDataObject = {
-		data: decodeWorkflowData(body.data, unwrapText) as IDataObject[string],
-		raw,
-		debug_url: typeof body.debug_url === 'string' ? body.debug_url : '',
-	};
-	const executeId = executeIdFrom(body);
-	if (executeId) result.execute_id = executeId;
-	const usage = usageFrom(body);
-	if (usage) result.usage = usage;
-	if (logid) result.logid = logid;
-	const interrupt = interruptFrom(body);
-	if (interrupt) result.interrupt = interrupt;
-	return result;
-}
-
-export function seconds(value: number): number {
-	return Math.round(value * 1000);
-}
-
-export function textOption(value: unknown): string | undefined {
-	if (value === undefined || value === null) return undefined;
-	const text = String(value).trim();
-	return text === '' ? undefined : text;
 }
 
 /** Coze honours only these ext keys, and Coze Studio rejects any value that is not a string. */
@@ -405,7 +287,7 @@ function extFrom(values: Record<string, unknown> | undefined): IDataObject | und
 	if (!values) return undefined;
 	const ext: IDataObject = {};
 	for (const key of ['user_id', 'latitude', 'longitude']) {
-		const text = textOption(values[key]);
+		const text = trimmedOrUndefined(values[key]);
 		if (text !== undefined) ext[key] = text;
 	}
 	return Object.keys(ext).length > 0 ? ext : undefined;

@@ -83,3 +83,21 @@ export function interruptFrom(body: Record<string, unknown>): IDataObject | unde
 	result.paused_in = 'sync';
 	return result;
 }
+
+/** The output fields of a run's (or a resume's) JSON answer, the same for both dialects. */
+export function runResultFrom(body: Record<string, unknown>, logid: string | undefined, unwrapText: boolean): IDataObject {
+	const raw = typeof body.data === 'string' ? body.data : '';
+	const result: IDataObject = {
+		data: decodeWorkflowData(body.data, unwrapText) as IDataObject[string],
+		raw,
+		debug_url: typeof body.debug_url === 'string' ? body.debug_url : '',
+	};
+	const executeId = executeIdFrom(body);
+	if (executeId) result.execute_id = executeId;
+	const usage = usageFrom(body);
+	if (usage) result.usage = usage;
+	if (logid) result.logid = logid;
+	const interrupt = interruptFrom(body);
+	if (interrupt) result.interrupt = interrupt;
+	return result;
+}

@@ -20,10 +20,9 @@ import {
 	JWT_EXCHANGE_PATH,
 } from './cozeJwt';
 import { readBody } from '../nodes/CozeWorkflow/transport/budget';
-import type { StreamBody } from '../nodes/CozeWorkflow/transport/request';
 import { headersWithin } from '../nodes/CozeWorkflow/transport/request';
 import { Scrubber } from '../nodes/CozeWorkflow/transport/scrub';
-import type { RawResponse } from '../nodes/CozeWorkflow/transport/types';
+import type { RawResponse, StreamBody } from '../nodes/CozeWorkflow/transport/types';
 import { RequestStopped, Watchdog } from '../nodes/CozeWorkflow/transport/watchdog';
 import { addBearerToken, BASE_URL_EXPRESSION, baseUrlOf, isHttpUrl } from './cozeEndpoint';
 

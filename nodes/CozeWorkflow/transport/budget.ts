@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { oncePerRun } from '../helpers/perRun';
+import type { StreamBody } from './types';
 import type { Watchdog } from './watchdog';
 
 /**
@@ -42,7 +43,16 @@ export function formatMb(bytes: number): string {
 	return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
 }
 
-type Body = AsyncIterable<Uint8Array | string> & { destroy?: (error?: Error) => void };
+/** The body's chunks, each read raced against the request's watchdog, which hears of every one (Idle Timeout). */
+export async function* watchedChunks(body: StreamBody, watchdog: Watchdog): AsyncGenerator<Uint8Array | string> {
+	const iterator = body[Symbol.asyncIterator]();
+	for (;;) {
+		const next = await watchdog.race(iterator.next());
+		if (next.done) return;
+		watchdog.touch();
+		yield next.value;
+	}
+}
 
 /**
  * Reads a whole answer body, each read raced against the request's watchdog. Past `maxBytes`
@@ -50,20 +60,16 @@ type Body = AsyncIterable<Uint8Array | string> & { destroy?: (error?: Error) => 
  * `overflow: 'cut'` the text read so far is returned (enough to explain an error answer).
  */
 export async function readBody(
-	body: Body,
+	body: StreamBody,
 	watchdog: Watchdog,
 	maxBytes: number,
 	overflow: 'fail' | 'cut',
 ): Promise<string> {
 	const chunks: Buffer[] = [];
 	let bytes = 0;
-	const iterator = body[Symbol.asyncIterator]();
 	try {
-		for (;;) {
-			const next = await watchdog.race(iterator.next());
-			if (next.done) break;
-			watchdog.touch();
-			const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+		for await (const piece of watchedChunks(body, watchdog)) {
+			const chunk = typeof piece === 'string' ? Buffer.from(piece) : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
 			bytes += chunk.length;
 			if (bytes > maxBytes) {
 				if (overflow === 'fail') throw new AnswerTooLarge(maxBytes);

@@ -142,7 +142,7 @@ export function requestFailure(node: INode, error: unknown, connection: CozeConn
 	const setup = oauthSetupError(error);
 	if (setup) {
 		// Nothing was sent to the workflow: the request stopped at getting an access token.
-		return connection.scrubber.error(cozeApiError(node, {}, request.itemIndex, { summary: setup.message, hint: setup.description }));
+		return cozeApiError(node, {}, request.itemIndex, { summary: setup.message, hint: setup.description });
 	}
 	const nodeError = describeConnectionError(node, error, connection, request);
 	addFailureFacts(nodeError, { connectionCode: errorCode(error) ?? 'ECONNRESET' });

@@ -8,7 +8,7 @@ import type { CozeConnection, CozeContext } from './connection';
 import { interpretResponse, isTokenRefusal, requestFailure } from './failures';
 import { credentialsForRequest, markTokenRefused } from './oauth';
 import { retryPolicyOf, retryWait } from './retry';
-import type { CozeRequest, CozeResponse, RawResponse } from './types';
+import type { CozeRequest, CozeResponse, RawResponse, StreamBody } from './types';
 import { Watchdog } from './watchdog';
 
 /**
@@ -66,7 +66,8 @@ export async function withRetries<T>(
 
 async function sendOnce(this: CozeContext, connection: CozeConnection, request: CozeRequest): Promise<CozeResponse> {
 	const node = this.getNode();
-	const watchdog = new Watchdog({ timeoutMs: request.timeoutMs, signal: cancelSignalOf(this) });
+	const cancelSignal = cancelSignalOf(this);
+	const watchdog = new Watchdog({ timeoutMs: request.timeoutMs, signal: cancelSignal });
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${connection.baseUrl}${request.path}`,
@@ -84,7 +85,6 @@ async function sendOnce(this: CozeContext, connection: CozeConnection, request: 
 		// Not the deadline (the watchdog is): it only lets the socket of an abandoned request go.
 		timeout: request.timeoutMs,
 	};
-	const cancelSignal = cancelSignalOf(this);
 	if (cancelSignal) options.abortSignal = cancelSignal;
 	let response: RawResponse;
 	let text: string;
@@ -100,8 +100,6 @@ async function sendOnce(this: CozeContext, connection: CozeConnection, request: 
 	}
 	return interpretResponse(node, text, response, connection, request.itemIndex);
 }
-
-export type StreamBody = AsyncIterable<Uint8Array | string> & { destroy?: (error?: Error) => void };
 
 /**
  * The response, unless the watchdog stops the request first. An answer that arrives after

@@ -3,12 +3,11 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { cozeApiError, ANSWER_TOO_LARGE_HINT } from '../helpers/errors';
 import type { SseEvent } from '../helpers/sse';
 import { NotAnEventStream, readSseEvents, SseTooLarge } from '../helpers/sse';
-import { MAX_ERROR_BODY_BYTES, maxAnswerBytesOf, readBody } from './budget';
+import { MAX_ERROR_BODY_BYTES, maxAnswerBytesOf, readBody, watchedChunks } from './budget';
 import type { CozeConnection } from './connection';
 import { headerValue, interpretResponse, logidHeader, requestFailure } from './failures';
-import type { StreamBody } from './request';
 import { authenticatedRequest, headersWithin, withRetries } from './request';
-import type { CozeStream, CozeStreamRequest, RawResponse } from './types';
+import type { CozeStream, CozeStreamRequest, RawResponse, StreamBody } from './types';
 import { Watchdog } from './watchdog';
 
 const NOT_A_STREAM = {
@@ -87,19 +86,10 @@ async function openStream(this: IExecuteFunctions, connection: CozeConnection, r
 	const { scrubber } = connection;
 	const logid = logidHeader(response.headers, connection);
 	const maxEventChars = maxAnswerBytesOf(this);
-	async function* chunks(): AsyncGenerator<Uint8Array | string> {
-		const iterator = body[Symbol.asyncIterator]();
-		for (;;) {
-			const next = await watchdog.race(iterator.next());
-			if (next.done) return;
-			watchdog.touch();
-			yield next.value;
-		}
-	}
 	async function* events(): AsyncGenerator<SseEvent> {
 		try {
 			// What the stream says reaches outputs, errors and logs: scrubbed event by event.
-			for await (const event of readSseEvents(chunks(), maxEventChars)) yield { ...event, data: scrubber.text(event.data) };
+			for await (const event of readSseEvents(watchedChunks(body, watchdog), maxEventChars)) yield { ...event, data: scrubber.text(event.data) };
 		} catch (error) {
 			if (error instanceof SseTooLarge) {
 				throw cozeApiError(node, { logid }, request.itemIndex, { summary: error.message, hint: ANSWER_TOO_LARGE_HINT });

@@ -38,3 +38,6 @@ export interface RawResponse {
 	headers: Record<string, unknown>;
 	statusCode: number;
 }
+
+/** A response body read as a stream (n8n's helper with `encoding: 'stream'`). */
+export type StreamBody = AsyncIterable<Uint8Array | string> & { destroy?: (error?: Error) => void };

@@ -252,6 +252,23 @@ export function routedPath(dialect: Dialect, path: string): string {
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 
+/**
+ * Not Coze's behaviour, a broken or hostile server's (slowloris): a 200 JSON answer that starts
+ * with `prefix`, then one more byte every `intervalMs`, never ending, until the client gives up
+ * or the emulator closes. Each byte restarts a socket-idle timer: only a wall-clock deadline ends it.
+ */
+export function trickleReply(prefix: string, intervalMs: number): Reply {
+	return {
+		kind: 'custom',
+		write: async (res, rctx) => {
+			res.on('error', () => undefined);
+			res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+			res.write(prefix);
+			while (!res.destroyed && !res.socket?.destroyed && (await rctx.sleep(intervalMs))) res.write('a');
+		},
+	};
+}
+
 export function json(status: number, body: unknown, headers?: HeaderMap): Reply {
 	return { kind: 'json', status, body, headers };
 }

@@ -24,7 +24,7 @@ import type { ServerResponse } from 'node:http';
 import { trackInFlight } from './accounting';
 import { cloudAuth, studioAuth } from './auth';
 import type { EmulatorState, FaultRatePlan, Interceptor, Reply, RequestContext } from './core';
-import { routedPath } from './core';
+import { routedPath, trickleReply } from './core';
 import { cloudError, nginxErrorPage } from './dialect';
 import { CLOUD_ROUTES, RUN_REQUEST_PATHS, STUDIO_ROUTES } from './dispatch';
 import { studioBodyTooLarge } from './files';
@@ -183,18 +183,8 @@ async function applyFault(ctx: RequestContext, fault: Fault, dispatch: Dispatch)
 	switch (fault.kind) {
 		case 'stall':
 			return { kind: 'hang' };
-		case 'trickle': {
-			const intervalMs = fault.intervalMs ?? 1000;
-			return {
-				kind: 'custom',
-				write: async (res, rctx) => {
-					res.on('error', () => undefined);
-					res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-					res.write('{"code":0,"msg":"","data":"');
-					while (!res.destroyed && !res.socket?.destroyed && (await rctx.sleep(intervalMs))) res.write('a');
-				},
-			};
-		}
+		case 'trickle':
+			return trickleReply('{"code":0,"msg":"","data":"', fault.intervalMs ?? 1000);
 		case 'endlessBody': {
 			const chunk = 'a'.repeat(fault.chunkBytes ?? 64 * 1024);
 			return {

@@ -40,7 +40,7 @@ import { createPublicKey, generateKeyPairSync, randomBytes, verify } from 'node:
 import type { KeyObject } from 'node:crypto';
 
 import type { EmulatorState, Handler, IssuedToken, Reply } from './core';
-import { json } from './core';
+import { json, trickleReply } from './core';
 import { isJsonObject } from './json';
 import type { ExpiredTokenAnswer, OAuthApp, TokenRequestRecord } from './types';
 
@@ -153,15 +153,7 @@ export const oauthTokenHandler: Handler = (ctx) => {
 	const fault = state.tokenEndpointFault;
 	if (fault?.kind === 'trickle') {
 		state.tokenRequests.push({ ...record, error: 'trickle fault' });
-		return {
-			kind: 'custom',
-			write: async (res, rctx) => {
-				res.on('error', () => undefined);
-				res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-				res.write('{"access_token":"');
-				while (!res.destroyed && !res.socket?.destroyed && (await rctx.sleep(fault.intervalMs ?? 1000))) res.write('a');
-			},
-		};
+		return trickleReply('{"access_token":"', fault.intervalMs ?? 1000);
 	}
 	if (fault?.kind === 'echoJwt') {
 		const jwt = String(ctx.req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');

@@ -13,9 +13,9 @@
  */
 import type { Reply, RequestContext, SyncInterrupt } from './core';
 import { cloudBadRequest, cloudDebugUrl, cloudError, cloudOk } from './dialect';
-import { rememberExecution, updateExecution } from './executions';
+import { updateExecution } from './executions';
 import { isJsonObject } from './json';
-import { asyncPlan, cloudAnswer, resolveRunScenario } from './run';
+import { asyncPlan, cloudAnswer, rememberAsyncRun, resolveRunScenario } from './run';
 import { CLOUD_FINISHED_MSG, CLOUD_NO_EVENT_MSG, MAX_RESUMES, RESUME_LIMIT_ERROR } from './stream';
 
 export const WORKFLOWS_RESUME_PATH = '/v1/workflows/resume';
@@ -58,18 +58,12 @@ function resumeAsync(ctx: RequestContext, si: SyncInterrupt, resumeData: string)
 	const scenario = si.asyncThen ?? { kind: 'complete', pollsUntilDone: 1 };
 	const plan = asyncPlan(scenario, () => ({ parameters: si.parameters, resume_data: resumeData }), executeId);
 	const debugUrl = cloudDebugUrl(executeId, si.workflowId);
-	rememberExecution(state, ctx, {
-		executeId,
-		workflowId: si.workflowId,
-		runMode: 2,
-		parameters: si.parameters,
-		// The resumed run is the same run in Coze: counted once (accounting.ts counts new executions).
-		keyParameters: { ...si.parameters, __resumeOf: si.executeId },
-		status: 'Running',
-		usage: plan.usage,
-		textMode: plan.textMode,
-		debugUrl,
-		pending: { runningPolls: plan.runningPolls, final: plan.final },
-	});
+	rememberAsyncRun(
+		state,
+		ctx,
+		// The resume goes on the run Coze already counted: kept apart from its key (accounting.ts counts new executions).
+		{ executeId, workflowId: si.workflowId, parameters: si.parameters, keyParameters: { ...si.parameters, __resumeOf: si.executeId }, debugUrl },
+		plan,
+	);
 	return cloudOk(logId, { execute_id: executeId, debug_url: debugUrl });
 }

@@ -29,6 +29,7 @@ import {
 	studioZeroDebugUrl,
 	ZERO_USAGE,
 } from './dialect';
+import type { NewExecution } from './executions';
 import { rememberExecution } from './executions';
 import { parseInt64Error, SPACE_ID } from './ids';
 import { isJsonObject, jsonTypeName, toJson } from './json';
@@ -202,6 +203,23 @@ export function asyncPlan(
 	}
 }
 
+/** An async run started (or resumed): `Running` until the history has been polled past its plan (history.ts). */
+export function rememberAsyncRun(
+	state: EmulatorState,
+	ctx: RequestContext,
+	run: Pick<NewExecution, 'executeId' | 'workflowId' | 'parameters' | 'debugUrl' | 'botId' | 'keyParameters'>,
+	plan: ReturnType<typeof asyncPlan>,
+): void {
+	rememberExecution(state, ctx, {
+		...run,
+		runMode: 2,
+		status: 'Running',
+		usage: plan.usage,
+		textMode: plan.textMode,
+		pending: { runningPolls: plan.runningPolls, final: plan.final },
+	});
+}
+
 /** A paused async run can be resumed with POST /v1/workflows/resume (resume.ts). */
 function rememberAsyncPause(state: EmulatorState, s: AsyncScenario, final: FinalState, workflowId: string, parameters: Record<string, unknown>): void {
 	if (s.kind !== 'pause' || !final.pause) return;
@@ -315,18 +333,8 @@ function cloudAsync(ctx: RequestContext, req: CloudRunRequest): Reply {
 	const plan = asyncPlan(s, () => echoPayload('cloud', req.body, req.parameters), executeId);
 	rememberAsyncPause(state, s, plan.final, req.workflowId, req.parameters);
 	const debugUrl = cloudDebugUrl(executeId, req.workflowId);
-	rememberExecution(state, ctx, {
-		executeId,
-		workflowId: req.workflowId,
-		runMode: 2,
-		botId: typeof req.body.bot_id === 'string' && req.body.bot_id !== '' ? req.body.bot_id : undefined,
-		parameters: req.parameters,
-		status: 'Running',
-		usage: plan.usage,
-		textMode: plan.textMode,
-		debugUrl,
-		pending: { runningPolls: plan.runningPolls, final: plan.final },
-	});
+	const botId = typeof req.body.bot_id === 'string' && req.body.bot_id !== '' ? req.body.bot_id : undefined;
+	rememberAsyncRun(state, ctx, { executeId, workflowId: req.workflowId, botId, parameters: req.parameters, debugUrl }, plan);
 	return cloudOk(logId, { execute_id: executeId, debug_url: debugUrl });
 }
 
@@ -446,14 +454,7 @@ function studioRun(ctx: RequestContext, s: RunScenario): Reply {
 		const scenario = asyncScenarioOf(state, workflowId);
 		const plan = asyncPlan(scenario, () => echoPayload('studio', bound, parameters), executeId);
 		rememberAsyncPause(state, scenario, plan.final, workflowId, parameters);
-		rememberExecution(state, ctx, {
-			...base,
-			runMode: 2,
-			status: 'Running',
-			usage: plan.usage,
-			textMode: plan.textMode,
-			pending: { runningPolls: plan.runningPolls, final: plan.final },
-		});
+		rememberAsyncRun(state, ctx, base, plan);
 		return json(200, studioRunBody({ code: 0, msg: null, data: null, token: null, cost: null, debug_url: debugUrl, execute_id: executeId }));
 	}
 	if (s.kind === 'bigJson') {

@@ -19,11 +19,11 @@ import {
 	signCozeJwt,
 	JWT_EXCHANGE_PATH,
 } from './cozeJwt';
-import { readBody } from '../nodes/CozeWorkflow/transport/budget';
-import { headersWithin } from '../nodes/CozeWorkflow/transport/request';
-import { Scrubber } from '../nodes/CozeWorkflow/transport/scrub';
-import type { RawResponse, StreamBody } from '../nodes/CozeWorkflow/transport/types';
-import { RequestStopped, Watchdog } from '../nodes/CozeWorkflow/transport/watchdog';
+import { readBody } from '../nodes/shared/transport/budget';
+import { headersWithin } from '../nodes/shared/transport/request';
+import { Scrubber } from '../nodes/shared/transport/scrub';
+import type { RawResponse, StreamBody } from '../nodes/shared/transport/types';
+import { RequestStopped, Watchdog } from '../nodes/shared/transport/watchdog';
 import { addBearerToken, BASE_URL_EXPRESSION, baseUrlOf, isHttpUrl } from './cozeEndpoint';
 
 function checkedBaseUrl(credentials: ICredentialDataDecryptedObject): string {

@@ -2,12 +2,12 @@ import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { idleTimeoutMsOf } from '../../nodes/CozeWorkflow/actions/common.descriptions';
-import { explainFailure } from '../../nodes/CozeWorkflow/helpers/errors';
-import { rfc5987, withFileName } from '../../nodes/CozeWorkflow/helpers/multipart';
-import { inputsFromJson, inputsFromPairs } from '../../nodes/CozeWorkflow/helpers/inputs';
-import { parseJsonKeepingBigIntegers } from '../../nodes/CozeWorkflow/helpers/json';
-import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom, withLoneOutputUnwrapped } from '../../nodes/CozeWorkflow/helpers/output';
-import { workflowIdFromLocator } from '../../nodes/CozeWorkflow/helpers/workflowId';
+import { explainFailure } from '../../nodes/shared/decoding/errors';
+import { rfc5987, withFileName } from '../../nodes/shared/api/multipart';
+import { inputsFromJson, inputsFromPairs } from '../../nodes/shared/decoding/inputs';
+import { parseJsonKeepingBigIntegers } from '../../nodes/shared/decoding/json';
+import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom, withLoneOutputUnwrapped } from '../../nodes/shared/decoding/output';
+import { workflowIdFromLocator } from '../../nodes/shared/decoding/workflowId';
 
 const node = { name: 'Coze Workflow', type: 'n8n-nodes-coze.cozeWorkflow' } as INode;
 

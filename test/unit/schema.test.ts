@@ -1,7 +1,7 @@
 import type { INode } from 'n8n-workflow';
 
-import type { InputSpec } from '../../nodes/CozeWorkflow/helpers/schema';
-import { checkInputsAgainstSpecs, isFileArraySpec, isFileSpec, mapperFields } from '../../nodes/CozeWorkflow/helpers/schema';
+import type { InputSpec } from '../../nodes/shared/decoding/schema';
+import { checkInputsAgainstSpecs, isFileArraySpec, isFileSpec, mapperFields } from '../../nodes/shared/decoding/schema';
 
 const node = { name: 'Coze Workflow' } as INode;
 

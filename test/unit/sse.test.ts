@@ -1,12 +1,12 @@
-import type { SseEvent } from '../../nodes/CozeWorkflow/helpers/sse';
-import { NotAnEventStream, readSseEvents, SseTooLarge } from '../../nodes/CozeWorkflow/helpers/sse';
-import { foldChatStream } from '../../nodes/CozeWorkflow/helpers/chatStream';
+import type { SseEvent } from '../../nodes/shared/decoding/sse';
+import { NotAnEventStream, readSseEvents, SseTooLarge } from '../../nodes/shared/decoding/sse';
+import { foldChatStream } from '../../nodes/shared/decoding/chatStream';
 import {
 	foldWorkflowStream,
 	WorkflowStreamEndedEarly,
 	WorkflowStreamFailure,
 	WorkflowStreamTooLarge,
-} from '../../nodes/CozeWorkflow/helpers/workflowStream';
+} from '../../nodes/shared/decoding/workflowStream';
 
 const encoder = new TextEncoder();
 

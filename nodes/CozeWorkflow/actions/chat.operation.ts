@@ -1,14 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { foldChatStream } from '../helpers/chatStream';
-import { inputsFromJson } from '../helpers/inputs';
-import { readWorkflowId } from '../helpers/workflowId';
+import { foldChatStream } from '../../shared/decoding/chatStream';
+import { inputsFromJson } from '../../shared/decoding/inputs';
+import { itemParameter, readWorkflowId } from './shared/parameters';
 import { streamFailure } from './shared/streamRun';
-import { chatWorkflow } from '../api/workflows';
-import { getCozeConnection } from '../transport';
+import { chatWorkflow } from '../../shared/api/workflows';
+import { getCozeConnection } from '../../shared/transport';
 import { idleTimeoutMsOf, idleTimeoutOption, LONG_TIMEOUT_SECONDS, timeoutOption, workflowLocator, workspaceField, concurrencyAndRetryOptions } from './common.descriptions';
-import { secondsToMs, trimmedOrUndefined } from '../helpers/values';
+import { secondsToMs, trimmedOrUndefined } from '../../shared/utils/values';
 
 const properties: INodeProperties[] = [
 	workspaceField,
@@ -123,22 +123,22 @@ interface ChatOptions {
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const node = this.getNode();
 	const workflowId = readWorkflowId.call(this, itemIndex);
-	const message = String(this.getNodeParameter('message', itemIndex, '') ?? '');
+	const message = String(itemParameter(this, 'message', itemIndex, '') ?? '');
 	if (message.trim() === '') {
 		throw new NodeOperationError(node, 'The message is empty', {
 			itemIndex,
 			description: 'Enter or map the text the user says to the chatflow.',
 		});
 	}
-	const owner = this.getNodeParameter('chatOwner', itemIndex, 'app') as string;
-	const ownerId = trimmedOrUndefined(this.getNodeParameter(owner === 'bot' ? 'botId' : 'appId', itemIndex, ''));
+	const owner = itemParameter(this, 'chatOwner', itemIndex, 'app') as string;
+	const ownerId = trimmedOrUndefined(itemParameter(this, owner === 'bot' ? 'botId' : 'appId', itemIndex, ''));
 	if (!ownerId) {
 		throw new NodeOperationError(node, `No ${owner === 'bot' ? 'bot' : 'app'} ID is set`, {
 			itemIndex,
 			description: 'Coze runs a chatflow only for an app or an agent: enter its ID.',
 		});
 	}
-	const options = this.getNodeParameter('options', itemIndex, {}) as ChatOptions;
+	const options = itemParameter(this, 'options', itemIndex, {}) as ChatOptions;
 	// An assistant turn must say it is an answer: `type` defaults to question, and Coze reads an
 	// untyped assistant message as the user's (coze.cn workflow chat docs; cozepy build_assistant_answer).
 	const earlier = (options.history?.message ?? []).map((entry) =>

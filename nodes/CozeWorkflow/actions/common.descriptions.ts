@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_ANSWER_MB } from '../transport';
-import { WORKFLOW_ID_REGEX, WORKFLOW_URL_REGEX } from '../helpers/workflowId';
+import { DEFAULT_MAX_ANSWER_MB } from '../../shared/transport';
+import { WORKFLOW_ID_REGEX, WORKFLOW_URL_REGEX } from '../../shared/decoding/workflowId';
 
 export const workspaceField: INodeProperties = {
 	displayName: 'Workspace Name or ID',

@@ -3,10 +3,10 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { uploadBinaryForInput } from './shared/fileInputs';
 import { runWorkflowStream } from './shared/streamRun';
-import { withLoneOutputUnwrapped } from '../helpers/output';
-import { readWorkflowId } from '../helpers/workflowId';
-import { resumeWorkflow } from '../api/workflows';
-import { getCozeConnection } from '../transport';
+import { withLoneOutputUnwrapped } from '../../shared/decoding/output';
+import { itemParameter, readWorkflowId } from './shared/parameters';
+import { resumeWorkflow } from '../../shared/api/workflows';
+import { getCozeConnection } from '../../shared/transport';
 import { pollRunUntilDone } from './shared/polling';
 import {
 	DEFAULT_POLL_INTERVAL_SECONDS,
@@ -21,8 +21,8 @@ import {
 	workspaceField,
 	concurrencyAndRetryOptions,
 } from './common.descriptions';
-import { secondsToMs, trimmedOrUndefined } from '../helpers/values';
-import { runResultFrom } from '../helpers/output';
+import { secondsToMs, trimmedOrUndefined } from '../../shared/utils/values';
+import { runResultFrom } from '../../shared/decoding/output';
 
 const properties: INodeProperties[] = [
 	workspaceField,
@@ -122,35 +122,35 @@ interface ResumeOptions {
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const { unwrapOutputVariable } = this.getNodeParameter('options', itemIndex, {}) as { unwrapOutputVariable?: boolean };
+	const { unwrapOutputVariable } = itemParameter(this, 'options', itemIndex, {}) as { unwrapOutputVariable?: boolean };
 	return withLoneOutputUnwrapped(await executeOnce.call(this, itemIndex), unwrapOutputVariable);
 }
 
 async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const node = this.getNode();
 	const workflowId = readWorkflowId.call(this, itemIndex);
-	const eventId = trimmedOrUndefined(this.getNodeParameter('eventId', itemIndex, ''));
+	const eventId = trimmedOrUndefined(itemParameter(this, 'eventId', itemIndex, ''));
 	if (!eventId) {
 		throw new NodeOperationError(node, 'No event ID is set', {
 			itemIndex,
 			description: 'Map the event_id of the interrupt field that the paused run returned.',
 		});
 	}
-	const interruptType = Number(this.getNodeParameter('interruptType', itemIndex, 2));
+	const interruptType = Number(itemParameter(this, 'interruptType', itemIndex, 2));
 	if (!Number.isInteger(interruptType)) {
 		throw new NodeOperationError(node, 'The interrupt type must be a whole number', {
 			itemIndex,
 			description: 'Map the type of the interrupt field, e.g. 2 for a question node.',
 		});
 	}
-	const pausedIn = this.getNodeParameter('pausedIn', itemIndex, 'stream') as string;
-	const options = this.getNodeParameter('options', itemIndex, {}) as ResumeOptions;
+	const pausedIn = itemParameter(this, 'pausedIn', itemIndex, 'stream') as string;
+	const options = itemParameter(this, 'options', itemIndex, {}) as ResumeOptions;
 	const unwrapText = options.unwrapText ?? true;
 	const connection = await getCozeConnection.call(this, itemIndex);
 	const fileProperty = trimmedOrUndefined(options.answerBinaryProperty);
 	const resumeData = fileProperty
 		? await uploadBinaryForInput.call(this, connection, fileProperty, 'Answer', itemIndex)
-		: this.getNodeParameter('resumeData', itemIndex, '');
+		: itemParameter(this, 'resumeData', itemIndex, '');
 	if (resumeData === '' || resumeData === undefined || resumeData === null) {
 		throw new NodeOperationError(node, 'No answer is set', {
 			itemIndex,

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { asNodeError, failureDetails, failureOf } from '../helpers/errors';
-import { runScrubber } from '../transport';
+import { asNodeError, failureDetails, failureOf } from '../../shared/decoding/errors';
+import { runScrubber } from '../../shared/transport';
 import { DEFAULT_MAX_CONCURRENCY } from './common.descriptions';
 import * as chat from './chat.operation';
 import * as getRunResult from './getRunResult.operation';

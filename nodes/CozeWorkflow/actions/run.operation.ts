@@ -1,13 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { runWorkflow } from '../api/workflows';
-import { executeIdFrom, runResultFrom, withLoneOutputUnwrapped } from '../helpers/output';
-import { itemParameter } from '../helpers/perRun';
-import { secondsToMs, trimmedOrUndefined } from '../helpers/values';
-import { readWorkflowId } from '../helpers/workflowId';
-import type { CozeConnection } from '../transport';
-import { getCozeConnection } from '../transport';
+import { runWorkflow } from '../../shared/api/workflows';
+import { executeIdFrom, runResultFrom, withLoneOutputUnwrapped } from '../../shared/decoding/output';
+import { secondsToMs, trimmedOrUndefined } from '../../shared/utils/values';
+import { itemParameter, readWorkflowId } from './shared/parameters';
+import type { CozeConnection } from '../../shared/transport';
+import { getCozeConnection } from '../../shared/transport';
 import { pollRunUntilDone } from './shared/polling';
 import { runWorkflowStream } from './shared/streamRun';
 import type { FileInputRow } from './shared/workflowInputs';

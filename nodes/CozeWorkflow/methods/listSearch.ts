@@ -1,9 +1,9 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { Workspace } from '../api/catalog';
-import { editorUrl, listWorkflowsPage, listWorkspaces } from '../api/catalog';
-import { getCozeConnection } from '../transport';
+import type { Workspace } from '../../shared/api/catalog';
+import { editorUrl, listWorkflowsPage, listWorkspaces } from '../../shared/api/catalog';
+import { getCozeConnection } from '../../shared/transport';
 
 // Coze has no name filter, so a search reads pages until it has this many matches.
 const ENOUGH_RESULTS = 20;

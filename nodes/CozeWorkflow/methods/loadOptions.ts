@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { listWorkspaces } from '../api/catalog';
-import { getCozeConnection } from '../transport';
+import { listWorkspaces } from '../../shared/api/catalog';
+import { getCozeConnection } from '../../shared/transport';
 
 /** The Workspace field: narrows the workflow list; "All Workspaces" lists every one. */
 export async function getWorkspaces(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

@@ -1,9 +1,9 @@
 import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
 
-import { workflowInputSpecs } from '../api/catalog';
-import { mapperFields } from '../helpers/schema';
-import { workflowIdFromLocator } from '../helpers/workflowId';
-import { getCozeConnection } from '../transport';
+import { workflowInputSpecs } from '../../shared/api/catalog';
+import { mapperFields } from '../../shared/decoding/schema';
+import { workflowIdFromLocator } from '../../shared/decoding/workflowId';
+import { getCozeConnection } from '../../shared/transport';
 
 /** The Start node's inputs of the chosen workflow, for the "Map Each Input" mode. */
 export async function getWorkflowInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {

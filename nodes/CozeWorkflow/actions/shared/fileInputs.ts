@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { uploadFile } from '../../api/workflows';
-import { asNodeError, cozeApiError } from '../../helpers/errors';
-import { isPlainObject } from '../../helpers/json';
-import { multipartBody, withFileName } from '../../helpers/multipart';
-import type { CozeConnection } from '../../transport';
+import { uploadFile } from '../../../shared/api/workflows';
+import { asNodeError, cozeApiError } from '../../../shared/decoding/errors';
+import { isPlainObject } from '../../../shared/decoding/json';
+import { multipartBody, withFileName } from '../../../shared/api/multipart';
+import type { CozeConnection } from '../../../shared/transport';
 
 const UPLOAD_TIMEOUT_MS = 300_000;
 

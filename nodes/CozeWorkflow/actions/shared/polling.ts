@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { getRunHistory } from '../../api/workflows';
-import { cozeApiError } from '../../helpers/errors';
-import type { RunRecord } from '../../helpers/runHistory';
-import { decodeRunHistory, PAUSED } from '../../helpers/runHistory';
-import { waitUnlessCancelled } from '../../helpers/wait';
-import type { CozeConnection } from '../../transport';
+import { getRunHistory } from '../../../shared/api/workflows';
+import { cozeApiError } from '../../../shared/decoding/errors';
+import type { RunRecord } from '../../../shared/decoding/runHistory';
+import { decodeRunHistory, PAUSED } from '../../../shared/decoding/runHistory';
+import { waitUnlessCancelled } from '../../../shared/utils/wait';
+import type { CozeConnection } from '../../../shared/transport';
 
 export interface RunLookup {
 	workflowId: string;

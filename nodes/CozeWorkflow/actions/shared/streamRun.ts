@@ -1,16 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INode, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { streamResumeWorkflow, streamRunWorkflow } from '../../api/workflows';
-import { ANSWER_TOO_LARGE_HINT, asNodeError, cozeApiError } from '../../helpers/errors';
-import { decodeWorkflowData } from '../../helpers/output';
-import type { CozeConnection } from '../../transport';
+import { streamResumeWorkflow, streamRunWorkflow } from '../../../shared/api/workflows';
+import { ANSWER_TOO_LARGE_HINT, asNodeError, cozeApiError } from '../../../shared/decoding/errors';
+import { decodeWorkflowData } from '../../../shared/decoding/output';
+import type { CozeConnection } from '../../../shared/transport';
 import {
 	foldWorkflowStream,
 	WorkflowStreamEndedEarly,
 	WorkflowStreamFailure,
 	WorkflowStreamGarbled,
 	WorkflowStreamTooLarge,
-} from '../../helpers/workflowStream';
+} from '../../../shared/decoding/workflowStream';
 
 export interface StreamRunOptions {
 	/** A new run (stream_run), or the rest of one paused in a stream (stream_resume). */

@@ -1,14 +1,14 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { workflowInputSpecs } from '../../api/catalog';
-import type { NameValuePair } from '../../helpers/inputs';
-import { assertSendableInputName, inputsFromJson, inputsFromPairs } from '../../helpers/inputs';
-import { oncePerRun, itemParameter } from '../../helpers/perRun';
-import type { InputSpec } from '../../helpers/schema';
-import { checkInputsAgainstSpecs, isFileArraySpec, isFileSpec } from '../../helpers/schema';
-import { trimmedOrUndefined } from '../../helpers/values';
-import type { CozeConnection } from '../../transport';
+import { workflowInputSpecs } from '../../../shared/api/catalog';
+import type { NameValuePair } from '../../../shared/decoding/inputs';
+import { assertSendableInputName, inputsFromJson, inputsFromPairs } from '../../../shared/decoding/inputs';
+import { oncePerRun, itemParameter } from '../../../shared/utils/perRun';
+import type { InputSpec } from '../../../shared/decoding/schema';
+import { checkInputsAgainstSpecs, isFileArraySpec, isFileSpec } from '../../../shared/decoding/schema';
+import { trimmedOrUndefined } from '../../../shared/utils/values';
+import type { CozeConnection } from '../../../shared/transport';
 import { fileInputValue } from './fileInputs';
 
 export interface FileInputRow {

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { baseUrlOf, hasUserInfo, isHttpUrl } from '../../../credentials/cozeEndpoint';
 
-import { oncePerRun } from '../helpers/perRun';
+import { oncePerRun } from '../utils/perRun';
 import type { OAuthSession } from './oauth';
 import { newOAuthSession } from './oauth';
 import type { Scrubber } from './scrub';

@@ -1,7 +1,5 @@
-import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-
-import { itemParameter } from './perRun';
 
 /** Coze editor URLs carry the id as ?workflow_id=…; app (project) editors put it in the path. */
 export const WORKFLOW_URL_REGEX = '(?:[?&#]workflow_id=|/workflow/)(\\d{6,})';
@@ -52,9 +50,4 @@ export function workflowIdFromLocator(node: INode, locator: unknown, itemIndex: 
 		});
 	}
 	return text;
-}
-
-/** The Workflow parameter of the item, as a workflow ID string. */
-export function readWorkflowId(this: IExecuteFunctions, itemIndex: number): string {
-	return workflowIdFromLocator(this.getNode(), itemParameter(this, 'workflowId', itemIndex), itemIndex);
 }

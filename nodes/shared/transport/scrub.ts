@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { oncePerRun } from '../helpers/perRun';
+import { oncePerRun } from '../utils/perRun';
 
 /** Shorter strings would match ordinary text; no Coze token, JWT or key line is this short. */
 const MIN_SECRET_CHARS = 8;

@@ -1,7 +1,7 @@
 /**
  * The workflow endpoints of the Coze Open API, one typed function each: the only place that
  * knows their paths, methods and dialects (docs/coze-api.md §2). Bodies are built by the
- * operations; answers come back as the transport gives them, for the decoders in helpers/.
+ * operations; answers come back as the transport gives them, for the decoders in ../decoding/.
  */
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 

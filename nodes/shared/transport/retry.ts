@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions, NodeApiError } from 'n8n-workflow';
 
-import { failureOf } from '../helpers/errors';
-import { oncePerRun } from '../helpers/perRun';
+import { failureOf } from '../decoding/errors';
+import { oncePerRun } from '../utils/perRun';
 
 export interface RetryPolicy {
 	/** Attempts in all, the first included. */

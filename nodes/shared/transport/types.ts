@@ -1,6 +1,6 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
-import type { SseEvent } from '../helpers/sse';
+import type { SseEvent } from '../decoding/sse';
 
 export interface CozeRequest {
 	method: IHttpRequestMethods;

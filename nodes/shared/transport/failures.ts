@@ -1,9 +1,9 @@
 import type { INode } from 'n8n-workflow';
 import type { NodeApiError } from 'n8n-workflow';
 
-import type { CozeFailure } from '../helpers/errors';
-import { addFailureFacts, ANSWER_TOO_LARGE_HINT, cozeApiError, httpExplanation, quoted } from '../helpers/errors';
-import { isPlainObject, JsonTooDeep, parseJsonKeepingBigIntegers } from '../helpers/json';
+import type { CozeFailure } from '../decoding/errors';
+import { addFailureFacts, ANSWER_TOO_LARGE_HINT, cozeApiError, httpExplanation, quoted } from '../decoding/errors';
+import { isPlainObject, JsonTooDeep, parseJsonKeepingBigIntegers } from '../decoding/json';
 import { AnswerTooLarge } from './budget';
 import type { CozeConnection } from './connection';
 import { parseRetryAfter } from './retry';

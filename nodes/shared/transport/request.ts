@@ -1,8 +1,8 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { asNodeError, failureOf } from '../helpers/errors';
-import { waitUnlessCancelled } from '../helpers/wait';
+import { asNodeError, failureOf } from '../decoding/errors';
+import { waitUnlessCancelled } from '../utils/wait';
 import { maxAnswerBytesOf, readBody } from './budget';
 import type { CozeConnection, CozeContext } from './connection';
 import { interpretResponse, isTokenRefusal, requestFailure } from './failures';

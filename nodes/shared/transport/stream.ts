@@ -1,8 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { cozeApiError, ANSWER_TOO_LARGE_HINT } from '../helpers/errors';
-import type { SseEvent } from '../helpers/sse';
-import { NotAnEventStream, readSseEvents, SseTooLarge } from '../helpers/sse';
+import { cozeApiError, ANSWER_TOO_LARGE_HINT } from '../decoding/errors';
+import type { SseEvent } from '../decoding/sse';
+import { NotAnEventStream, readSseEvents, SseTooLarge } from '../decoding/sse';
 import { MAX_ERROR_BODY_BYTES, maxAnswerBytesOf, readBody, watchedChunks } from './budget';
 import type { CozeConnection } from './connection';
 import { headerValue, interpretResponse, logidHeader, requestFailure } from './failures';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { oncePerRun } from '../helpers/perRun';
+import { oncePerRun } from '../utils/perRun';
 import type { StreamBody } from './types';
 import type { Watchdog } from './watchdog';
 

@@ -2,8 +2,8 @@ import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import type { CozeConnection } from '../transport';
 import { cozeApiRequest } from '../transport';
-import { isPlainObject } from '../helpers/json';
-import type { InputSpec } from '../helpers/schema';
+import { isPlainObject } from '../decoding/json';
+import type { InputSpec } from '../decoding/schema';
 
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
 

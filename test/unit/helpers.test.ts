@@ -8,6 +8,8 @@ import { inputsFromJson, inputsFromPairs } from '../../nodes/shared/decoding/inp
 import { parseJsonKeepingBigIntegers } from '../../nodes/shared/decoding/json';
 import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom, withLoneOutputUnwrapped } from '../../nodes/shared/decoding/output';
 import { workflowIdFromLocator } from '../../nodes/shared/decoding/workflowId';
+import { renewAtMs } from '../../credentials/cozeJwt';
+import { msToSecondsLabel } from '../../nodes/shared/utils/values';
 
 const node = { name: 'Coze Workflow', type: 'n8n-nodes-coze.cozeWorkflow' } as INode;
 
@@ -248,5 +250,27 @@ describe('the upload and timeout rules the real servers need (coze-api.md §9)',
 		expect(withLoneOutputUnwrapped({ data: { output: 'hi' } }, false).data).toEqual({ output: 'hi' });
 		expect(withLoneOutputUnwrapped({ data: { output: 'hi', more: 1 } }, true).data).toEqual({ output: 'hi', more: 1 });
 		expect(withLoneOutputUnwrapped({ data: 'text' }, true).data).toBe('text');
+	});
+});
+
+describe('renewAtMs', () => {
+	it('renews a minute before the expiry Coze sent, or a tenth of a short lifetime before it', () => {
+		const requestedAt = 1_700_000_000_000;
+		// expires_in is the UNIX second of expiry, not a duration (coze-api.md §1.2).
+		expect(renewAtMs(requestedAt, 3600, requestedAt / 1000 + 3600)).toBe(requestedAt + 3600_000 - 60_000);
+		expect(renewAtMs(requestedAt, 2, requestedAt / 1000 + 2)).toBe(requestedAt + 2000 - 200);
+		// Never later than the lifetime asked for, whatever Coze claims.
+		expect(renewAtMs(requestedAt, 600, requestedAt / 1000 + 86_400)).toBe(requestedAt + 600_000 - 60_000);
+		// A token already expired is due at once.
+		expect(renewAtMs(requestedAt, 900, requestedAt / 1000 - 5)).toBe(requestedAt - 5000);
+	});
+});
+
+describe('msToSecondsLabel', () => {
+	it('says the seconds a user typed, whole or not', () => {
+		expect(msToSecondsLabel(3000)).toBe('3 s');
+		expect(msToSecondsLabel(500)).toBe('0.5 s');
+		expect(msToSecondsLabel(120_000)).toBe('120 s');
+		expect(msToSecondsLabel(0)).toBe('0 s');
 	});
 });

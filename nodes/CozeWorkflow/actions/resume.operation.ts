@@ -99,7 +99,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Poll Interval',
 				name: 'pollInterval',
 				type: 'number',
-				typeOptions: { minValue: 0.5, numberPrecision: 1 },
+				typeOptions: { minValue: 0.2, numberPrecision: 1 },
 				default: DEFAULT_POLL_INTERVAL_SECONDS,
 				displayOptions: { show: { '/pausedIn': ['async'] } },
 				description: 'Seconds between two looks at the run history while the resumed async run goes on',

@@ -3,6 +3,7 @@ import type { NodeApiError } from 'n8n-workflow';
 
 import type { CozeFailure } from '../decoding/errors';
 import { addFailureFacts, ANSWER_TOO_LARGE_HINT, cozeApiError, httpExplanation, quoted } from '../decoding/errors';
+import { msToSecondsLabel } from '../utils/values';
 import { isPlainObject, JsonTooDeep, parseJsonKeepingBigIntegers } from '../decoding/json';
 import { AnswerTooLarge } from './budget';
 import type { CozeConnection } from './connection';
@@ -162,7 +163,7 @@ function stoppedRequestError(node: INode, reason: StopReason, request: CozeReque
 		});
 	}
 	return cozeApiError(node, {}, request.itemIndex, {
-		summary: `Coze did not answer within ${Math.round(request.timeoutMs / 1000)} s`,
+		summary: `Coze did not answer within ${msToSecondsLabel(request.timeoutMs)}`,
 		hint: `Raise the Timeout option, or make the workflow faster: Coze itself drops calls that wait for a result after 90 s.${mayHaveRunNote(request)}`,
 	});
 }
@@ -178,12 +179,12 @@ function stoppedStreamError(node: INode, reason: StopReason, request: CozeStream
 	}
 	if (reason === 'idle') {
 		return cozeApiError(node, {}, request.itemIndex, {
-			summary: `Coze sent nothing for ${Math.round((request.idleTimeoutMs ?? 0) / 1000)} s`,
+			summary: `Coze sent nothing for ${msToSecondsLabel(request.idleTimeoutMs ?? 0)}`,
 			hint: `The stream went silent, so it was closed. Raise Idle Timeout if the workflow has long silent steps.${notResent}`,
 		});
 	}
 	return cozeApiError(node, {}, request.itemIndex, {
-		summary: `The workflow did not finish within ${Math.round(request.timeoutMs / 1000)} s`,
+		summary: `The workflow did not finish within ${msToSecondsLabel(request.timeoutMs)}`,
 		hint: `Raise Timeout, or use Async mode for workflows that run for a long time.${notResent}`,
 	});
 }

@@ -2,6 +2,7 @@ import type { IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { asNodeError, failureOf } from '../decoding/errors';
+import { msToSecondsLabel } from '../utils/values';
 import { waitUnlessCancelled } from '../utils/wait';
 import { maxAnswerBytesOf, readBody } from './budget';
 import type { CozeConnection, CozeContext } from './connection';
@@ -51,7 +52,7 @@ export async function withRetries<T>(
 			const wait = nodeError instanceof NodeApiError ? retryWait(nodeError, request.method, attemptNumber, policy) : undefined;
 			if (wait !== undefined && Date.now() + wait > giveUpAt) {
 				// A Retry-After (or backoff) longer than what is left of the item's Timeout: not waited out.
-				nodeError.description = `${nodeError.description ?? ''}\nNot retried: the next attempt would come ${Math.ceil(wait / 1000)} s from now, past the Timeout of ${Math.round(request.timeoutMs / 1000)} s. Raise Timeout to allow it.`.trim();
+				nodeError.description = `${nodeError.description ?? ''}\nNot retried: the next attempt would come ${Math.ceil(wait / 1000)} s from now, past the Timeout of ${msToSecondsLabel(request.timeoutMs)}. Raise Timeout to allow it.`.trim();
 				throw nodeError;
 			}
 			if (wait === undefined || signal?.aborted || !(await waitUnlessCancelled(wait, signal))) {

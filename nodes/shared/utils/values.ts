@@ -11,3 +11,8 @@ export function trimmedOrUndefined(value: unknown): string | undefined {
 	const text = String(value).trim();
 	return text === '' ? undefined : text;
 }
+
+/** Milliseconds as the seconds a user typed, for messages: "3 s", "0.5 s". */
+export function msToSecondsLabel(ms: number): string {
+	return `${Math.round(ms / 100) / 10} s`;
+}

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { getRunHistory } from '../../../shared/api/workflows';
 import { cozeApiError } from '../../../shared/decoding/errors';
+import { msToSecondsLabel } from '../../../shared/utils/values';
 import type { RunRecord } from '../../../shared/decoding/runHistory';
 import { decodeRunHistory, PAUSED } from '../../../shared/decoding/runHistory';
 import { waitUnlessCancelled } from '../../../shared/utils/wait';
@@ -56,7 +57,7 @@ export async function pollRunUntilDone(
 		const wait = Math.min(lookup.intervalMs, deadline - Date.now());
 		if (wait <= 0) {
 			throw cozeApiError(node, { debugUrl: record.debug_url || undefined }, lookup.itemIndex, {
-				summary: `The workflow was still running after ${Math.round(lookup.maxWaitMs / 1000)} s`,
+				summary: `The workflow was still running after ${msToSecondsLabel(lookup.maxWaitMs)}`,
 				hint: `It goes on in Coze: fetch its result later with the Get Run Result operation and execute ID ${lookup.executeId}, or raise Max Wait.`,
 			});
 		}

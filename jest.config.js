@@ -9,4 +9,7 @@ module.exports = {
 	globalTeardown: '<rootDir>/test/harness/globalTeardown.js',
 	setupFiles: ['<rootDir>/test/harness/env.ts'],
 	testTimeout: 30000,
+	// Most of a test's time is spent waiting on sockets and timers: two workers overlap those waits
+	// even on a 2-core machine, where jest's default would be one.
+	maxWorkers: 2,
 };

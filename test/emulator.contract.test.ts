@@ -48,6 +48,25 @@ import { parseArgs, USAGE } from './emulator/cli';
 import type { Answer, Answer as HttpAnswer } from './harness/answer';
 import { readAnswer } from './harness/answer';
 
+
+/**
+ * One emulator per dialect for a section: started before its tests, reset before each, closed
+ * after; `onStart` hands them to the section's variables.
+ */
+function useDialectEmulators(onStart: (started: { cloud: CozeEmulator; studio: CozeEmulator }) => void): void {
+	let started: CozeEmulator[] = [];
+	beforeAll(async () => {
+		started = [await startCozeEmulator({ dialect: 'cloud' }), await startCozeEmulator({ dialect: 'studio' })];
+		onStart({ cloud: started[0], studio: started[1] });
+	});
+	afterAll(async () => {
+		await Promise.all(started.map((emulator) => emulator.close()));
+	});
+	beforeEach(() => {
+		for (const emulator of started) emulator.reset();
+	});
+}
+
 describe('runs and the basics', () => {
 	/**
 	 * Wire-level tests of the Coze emulator (test/emulator/), both dialects, over real HTTP on
@@ -88,17 +107,7 @@ describe('runs and the basics', () => {
 	let cloud: CozeEmulator;
 	let studio: CozeEmulator;
 
-	beforeAll(async () => {
-		cloud = await startCozeEmulator({ dialect: 'cloud' });
-		studio = await startCozeEmulator({ dialect: 'studio' });
-	});
-	afterAll(async () => {
-		await Promise.all([cloud.close(), studio.close()]);
-	});
-	beforeEach(() => {
-		cloud.reset();
-		studio.reset();
-	});
+	useDialectEmulators((started) => ({ cloud, studio } = started));
 
 	describe('startCozeEmulator', () => {
 		test('listens on 127.0.0.1, random port, no trailing slash; default token', () => {
@@ -828,17 +837,7 @@ describe('streams, resumes, async runs and chat', () => {
 	let studio: CozeEmulator;
 	const emuOf = (d: Dialect): CozeEmulator => (d === 'cloud' ? cloud : studio);
 
-	beforeAll(async () => {
-		cloud = await startCozeEmulator({ dialect: 'cloud' });
-		studio = await startCozeEmulator({ dialect: 'studio' });
-	});
-	afterAll(async () => {
-		await Promise.all([cloud.close(), studio.close()]);
-	});
-	beforeEach(() => {
-		cloud.reset();
-		studio.reset();
-	});
+	useDialectEmulators((started) => ({ cloud, studio } = started));
 
 	const streamRun = (emu: CozeEmulator, body: unknown): Promise<Answer> => post(emu, '/v1/workflow/stream_run', body);
 	const streamResume = (emu: CozeEmulator, body: unknown): Promise<Answer> => post(emu, '/v1/workflow/stream_resume', body);
@@ -1625,17 +1624,7 @@ describe('workspaces, workflows and uploads', () => {
 	let cloud: CozeEmulator;
 	let studio: CozeEmulator;
 
-	beforeAll(async () => {
-		cloud = await startCozeEmulator({ dialect: 'cloud' });
-		studio = await startCozeEmulator({ dialect: 'studio' });
-	});
-	afterAll(async () => {
-		await Promise.all([cloud.close(), studio.close()]);
-	});
-	beforeEach(() => {
-		cloud.reset();
-		studio.reset();
-	});
+	useDialectEmulators((started) => ({ cloud, studio } = started));
 
 	// ====================================================================== workspaces
 
@@ -2887,18 +2876,8 @@ describe('faults', () => {
 		['studio', studio],
 	];
 
-	beforeAll(async () => {
-		cloud = await startCozeEmulator({ dialect: 'cloud' });
-		studio = await startCozeEmulator({ dialect: 'studio' });
-	});
-	afterAll(async () => {
-		agent.destroy();
-		await Promise.all([cloud.close(), studio.close()]);
-	});
-	beforeEach(() => {
-		cloud.reset();
-		studio.reset();
-	});
+	useDialectEmulators((started) => ({ cloud, studio } = started));
+	afterAll(() => agent.destroy());
 
 	// ====================================================================== rate limits
 

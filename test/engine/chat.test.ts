@@ -6,11 +6,12 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import type { Dialect } from '../emulator';
 import { DIALECTS, useNodeRuns } from '../harness/nodeRuns';
+import { byId, MARGIN_MS } from '../harness/parameters';
 
 describe('a chat flow', () => {
 	const WF = '7398123456789012345';
 	const { emulators, run } = useNodeRuns('pat_modes_secret_token_0123456789');
-	const workflow = { __rl: true, mode: 'id', value: WF };
+	const workflow = byId(WF);
 
 	describe.each<Dialect>(DIALECTS)('%s dialect', (dialect) => {
 		describe('Chat', () => {
@@ -64,7 +65,7 @@ describe('what the real servers do', () => {
 	const TOKEN = 'pat_real_servers_secret_token_0123456789';
 	const WF = '7398123456789012399';
 	const { emulators, run } = useNodeRuns(TOKEN);
-	const workflow = { __rl: true, mode: 'id', value: WF };
+	const workflow = byId(WF);
 
 	describe('Chat with earlier messages', () => {
 		it.each<Dialect>(['cloud', 'studio'])('sends an assistant turn as an answer on %s', async (dialect) => {
@@ -100,15 +101,7 @@ describe('what the real servers do', () => {
 describe('a hostile server', () => {
 	const TOKEN = 'pat_deadlines_secret_token_0123456789';
 	const WF = '7398123456789012377';
-	/** What an item may take beyond its Timeout: n8n's start-up of the node and the watchdog's step. */
-	const MARGIN_MS = 2500;
-	const { emulators, run } = useNodeRuns(TOKEN);
-
-	async function timedRun(parameters: INodeParameters) {
-		const started = Date.now();
-		const outcome = await run('cloud', parameters);
-		return { outcome, ms: Date.now() - started };
-	}
+	const { emulators, timedRun } = useNodeRuns(TOKEN);
 
 	describe('deadlines', () => {
 		it('ends a chat whose server never sends headers within Timeout', async () => {

@@ -8,23 +8,14 @@ import type { INodeParameters } from 'n8n-workflow';
 import type { Dialect } from '../emulator';
 import { runCozeNode } from '../harness/engine';
 import { DIALECTS, useNodeRuns } from '../harness/nodeRuns';
+import { byId, MARGIN_MS, runParametersFor } from '../harness/parameters';
 
 describe('a run started without waiting', () => {
 	const WF = '7398123456789012345';
 	const { emulators, run } = useNodeRuns('pat_modes_secret_token_0123456789');
-	const workflow = { __rl: true, mode: 'id', value: WF };
+	const workflow = byId(WF);
 
-	function runWith(mode: string, options: INodeParameters = {}, extra: INodeParameters = {}): INodeParameters {
-		return {
-			operation: 'run',
-			workflowId: workflow,
-			mode,
-			inputMode: 'keyValue',
-			parameters: { parameter: [{ name: 'city', value: '={{ $json.city }}' }] },
-			options,
-			...extra,
-		};
-	}
+	const runWith = (mode: string, options: INodeParameters = {}, extra: INodeParameters = {}) => runParametersFor(WF, { mode, options, ...extra });
 
 	describe.each<Dialect>(DIALECTS)('%s dialect', (dialect) => {
 		it('returns the execute_id at once when not waiting, and Get Run Result finds the run', async () => {
@@ -46,16 +37,9 @@ describe('what the real servers do', () => {
 	const TOKEN = 'pat_real_servers_secret_token_0123456789';
 	const WF = '7398123456789012399';
 	const { emulators, run } = useNodeRuns(TOKEN);
-	const workflow = { __rl: true, mode: 'id', value: WF };
+	const workflow = byId(WF);
 
-	const asyncRun: INodeParameters = {
-		operation: 'run',
-		workflowId: workflow,
-		mode: 'async',
-		inputMode: 'keyValue',
-		parameters: { parameter: [{ name: 'city', value: '={{ $json.city }}' }] },
-		options: { pollInterval: 0.05 },
-	};
+	const asyncRun = runParametersFor(WF, { mode: 'async', options: { pollInterval: 0.05 } });
 
 	describe('an async run that pauses at a question node', () => {
 		it('shows as Paused in Get Run Result on both dialects', async () => {
@@ -88,15 +72,7 @@ describe('what the real servers do', () => {
 describe('a hostile server', () => {
 	const TOKEN = 'pat_deadlines_secret_token_0123456789';
 	const WF = '7398123456789012377';
-	/** What an item may take beyond its Timeout: n8n's start-up of the node and the watchdog's step. */
-	const MARGIN_MS = 2500;
-	const { emulators, run } = useNodeRuns(TOKEN);
-
-	async function timedRun(parameters: INodeParameters) {
-		const started = Date.now();
-		const outcome = await run('cloud', parameters);
-		return { outcome, ms: Date.now() - started };
-	}
+	const { emulators, timedRun } = useNodeRuns(TOKEN);
 
 	describe('deadlines', () => {
 		it('ends a Get Run Result whose answer trickles in within Timeout, retries included', async () => {

@@ -7,23 +7,14 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import type { Dialect } from '../emulator';
 import { DIALECTS, useNodeRuns } from '../harness/nodeRuns';
+import { byId, MARGIN_MS, runParametersFor } from '../harness/parameters';
 
 describe('a run paused in Stream or Wait for Result mode', () => {
 	const WF = '7398123456789012345';
 	const { emulators, run } = useNodeRuns('pat_modes_secret_token_0123456789');
-	const workflow = { __rl: true, mode: 'id', value: WF };
+	const workflow = byId(WF);
 
-	function runWith(mode: string, options: INodeParameters = {}, extra: INodeParameters = {}): INodeParameters {
-		return {
-			operation: 'run',
-			workflowId: workflow,
-			mode,
-			inputMode: 'keyValue',
-			parameters: { parameter: [{ name: 'city', value: '={{ $json.city }}' }] },
-			options,
-			...extra,
-		};
-	}
+	const runWith = (mode: string, options: INodeParameters = {}, extra: INodeParameters = {}) => runParametersFor(WF, { mode, options, ...extra });
 
 	describe.each<Dialect>(DIALECTS)('%s dialect', (dialect) => {
 		describe('questions and Resume', () => {
@@ -90,16 +81,9 @@ describe('a run paused in Async mode', () => {
 	const TOKEN = 'pat_real_servers_secret_token_0123456789';
 	const WF = '7398123456789012399';
 	const { emulators, run } = useNodeRuns(TOKEN);
-	const workflow = { __rl: true, mode: 'id', value: WF };
+	const workflow = byId(WF);
 
-	const asyncRun: INodeParameters = {
-		operation: 'run',
-		workflowId: workflow,
-		mode: 'async',
-		inputMode: 'keyValue',
-		parameters: { parameter: [{ name: 'city', value: '={{ $json.city }}' }] },
-		options: { pollInterval: 0.05 },
-	};
+	const asyncRun = runParametersFor(WF, { mode: 'async', options: { pollInterval: 0.05 } });
 
 	describe('an async run that pauses at a question node', () => {
 		it.each(['Running', 'Interrupt', 'Success'] as const)(
@@ -157,15 +141,7 @@ describe('a run paused in Async mode', () => {
 describe('a hostile server', () => {
 	const TOKEN = 'pat_deadlines_secret_token_0123456789';
 	const WF = '7398123456789012377';
-	/** What an item may take beyond its Timeout: n8n's start-up of the node and the watchdog's step. */
-	const MARGIN_MS = 2500;
-	const { emulators, run } = useNodeRuns(TOKEN);
-
-	async function timedRun(parameters: INodeParameters) {
-		const started = Date.now();
-		const outcome = await run('cloud', parameters);
-		return { outcome, ms: Date.now() - started };
-	}
+	const { emulators, timedRun } = useNodeRuns(TOKEN);
 
 	describe('deadlines', () => {
 		it('ends a resume whose server never sends headers within Timeout, and does not resend it', async () => {

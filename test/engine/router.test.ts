@@ -5,24 +5,15 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { CozeRunOutcome } from '../harness/engine';
 import { capturedLogs } from '../harness/engine';
 import { useNodeRuns } from '../harness/nodeRuns';
+import { expectPairedInOrder, runParametersFor, useNumberedItems } from '../harness/parameters';
 
 describe('items', () => {
 	const TOKEN = 'pat_secret_TOKEN_do_not_leak_0123456789';
 	const WF = '7398123456789012345';
 	const { emulators, run } = useNodeRuns(TOKEN, { items: [{ city: 'Beijing' }], baseUrlSuffix: '/' });
-	function runParameters(overrides: INodeParameters = {}): INodeParameters {
-		return {
-			operation: 'run',
-			workflowId: { __rl: true, mode: 'id', value: WF },
-			inputMode: 'keyValue',
-			parameters: { parameter: [{ name: 'city', value: '={{ $json.city }}' }] },
-			options: {},
-			...overrides,
-		};
-	}
+	const runParameters = (overrides: INodeParameters = {}) => runParametersFor(WF, overrides);
 
 	describe('items', () => {
 		it('one item at a time, stops at the first failing item and names it', async () => {
@@ -132,33 +123,7 @@ describe('items', () => {
 describe('many items', () => {
 	const TOKEN = 'pat_faults_secret_token_0123456789';
 	const WF = '7398123456789012345';
-	const { emulators, run: runItems } = useNodeRuns(TOKEN);
-
-	async function run(count: number, options: INodeParameters = {}, extra: { continueOnFail?: boolean; mode?: string } = {}): Promise<CozeRunOutcome> {
-		return await runItems(
-			'cloud',
-			{
-				operation: 'run',
-				workflowId: { __rl: true, mode: 'id', value: WF },
-				mode: extra.mode ?? 'sync',
-				inputMode: 'keyValue',
-				parameters: { parameter: [{ name: 'request_id', value: '={{ "item-" + $json.n }}' }] },
-				options: { retryWait: 0.02, ...options },
-			},
-			Array.from({ length: count }, (_, n) => ({ n })),
-			{ continueOnFail: extra.continueOnFail },
-		);
-	}
-
-	function expectEachItemRanOnce(count: number) {
-		const byKey = emulators.cloud.runsByKey(WF);
-		for (let n = 0; n < count; n++) expect([n, byKey.get(`item-${n}`)]).toEqual([n, 1]);
-		expect(emulators.cloud.runCount(WF)).toBe(count);
-	}
-
-	function expectPairedInOrder(outcome: CozeRunOutcome, count: number) {
-		expect(outcome.output.map((item) => item.pairedItem)).toEqual(Array.from({ length: count }, (_, item) => ({ item })));
-	}
+	const { emulators, run, expectEachItemRanOnce } = useNumberedItems(TOKEN, WF);
 
 	describe('Max Concurrent Runs', () => {
 		it.each([1, 5, 20])('keeps at most %d runs in flight, and the output in input order', async (concurrency) => {

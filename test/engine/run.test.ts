@@ -12,21 +12,13 @@ import type { Dialect } from '../emulator';
 import { SCHEMA_WORKFLOW_ID } from '../emulator';
 import { runCozeNode } from '../harness/engine';
 import { DIALECTS, useNodeRuns } from '../harness/nodeRuns';
+import { runParametersFor } from '../harness/parameters';
 
 describe('Wait for Result', () => {
 	const TOKEN = 'pat_secret_TOKEN_do_not_leak_0123456789';
 	const WF = '7398123456789012345';
 	const { emulators, run } = useNodeRuns(TOKEN, { items: [{ city: 'Beijing' }], baseUrlSuffix: '/' });
-	function runParameters(overrides: INodeParameters = {}): INodeParameters {
-		return {
-			operation: 'run',
-			workflowId: { __rl: true, mode: 'id', value: WF },
-			inputMode: 'keyValue',
-			parameters: { parameter: [{ name: 'city', value: '={{ $json.city }}' }] },
-			options: {},
-			...overrides,
-		};
-	}
+	const runParameters = (overrides: INodeParameters = {}) => runParametersFor(WF, overrides);
 
 	describe.each<Dialect>(['cloud', 'studio'])('Run against the %s dialect', (dialect) => {
 		it('sends typed inputs with the Bearer token and returns parsed data, raw string, debug_url, execute_id and logid', async () => {
@@ -274,19 +266,8 @@ describe('Wait for Result', () => {
 describe('Stream and Async modes', () => {
 	const WF = '7398123456789012345';
 	const { emulators, run } = useNodeRuns('pat_modes_secret_token_0123456789');
-	const workflow = { __rl: true, mode: 'id', value: WF };
 
-	function runWith(mode: string, options: INodeParameters = {}, extra: INodeParameters = {}): INodeParameters {
-		return {
-			operation: 'run',
-			workflowId: workflow,
-			mode,
-			inputMode: 'keyValue',
-			parameters: { parameter: [{ name: 'city', value: '={{ $json.city }}' }] },
-			options,
-			...extra,
-		};
-	}
+	const runWith = (mode: string, options: INodeParameters = {}, extra: INodeParameters = {}) => runParametersFor(WF, { mode, options, ...extra });
 
 	describe.each<Dialect>(DIALECTS)('%s dialect', (dialect) => {
 		describe('Run in Stream mode', () => {
@@ -600,16 +581,8 @@ describe('what the real servers do', () => {
 	const TOKEN = 'pat_real_servers_secret_token_0123456789';
 	const WF = '7398123456789012399';
 	const { emulators, run } = useNodeRuns(TOKEN);
-	const workflow = { __rl: true, mode: 'id', value: WF };
 
-	const asyncRun: INodeParameters = {
-		operation: 'run',
-		workflowId: workflow,
-		mode: 'async',
-		inputMode: 'keyValue',
-		parameters: { parameter: [{ name: 'city', value: '={{ $json.city }}' }] },
-		options: { pollInterval: 0.05 },
-	};
+	const asyncRun = runParametersFor(WF, { mode: 'async', options: { pollInterval: 0.05 } });
 
 	describe('an async run that pauses at a question node', () => {
 		it('is an error on Coze Studio, whose history says "<UNSET>" and not which question, never an empty success', async () => {

@@ -13,6 +13,7 @@ import type { Dialect } from '../emulator';
 import type { CozeRunOutcome } from '../harness/engine';
 import { capturedLogs, runCozeNode } from '../harness/engine';
 import { expectSecretAbsent, useNodeRuns } from '../harness/nodeRuns';
+import { MARGIN_MS, runParametersFor, useNumberedItems } from '../harness/parameters';
 
 describe('connections', () => {
 	const TOKEN = 'pat_secret_TOKEN_do_not_leak_0123456789';
@@ -20,16 +21,7 @@ describe('connections', () => {
 	const { emulators } = useNodeRuns(TOKEN, { items: [{ city: 'Beijing' }], baseUrlSuffix: '/' });
 	const assertTokenAbsent = (outcome: CozeRunOutcome) => expectSecretAbsent(outcome, TOKEN);
 
-	function runParameters(overrides: INodeParameters = {}): INodeParameters {
-		return {
-			operation: 'run',
-			workflowId: { __rl: true, mode: 'id', value: WF },
-			inputMode: 'keyValue',
-			parameters: { parameter: [{ name: 'city', value: '={{ $json.city }}' }] },
-			options: {},
-			...overrides,
-		};
-	}
+	const runParameters = (overrides: INodeParameters = {}) => runParametersFor(WF, overrides);
 
 	describe('transport', () => {
 		it('reports a refused connection after retrying it, as nothing was sent', async () => {
@@ -105,29 +97,7 @@ describe('connections', () => {
 describe('retries', () => {
 	const TOKEN = 'pat_faults_secret_token_0123456789';
 	const WF = '7398123456789012345';
-	const { emulators, run: runItems } = useNodeRuns(TOKEN);
-
-	async function run(count: number, options: INodeParameters = {}, extra: { continueOnFail?: boolean; mode?: string } = {}): Promise<CozeRunOutcome> {
-		return await runItems(
-			'cloud',
-			{
-				operation: 'run',
-				workflowId: { __rl: true, mode: 'id', value: WF },
-				mode: extra.mode ?? 'sync',
-				inputMode: 'keyValue',
-				parameters: { parameter: [{ name: 'request_id', value: '={{ "item-" + $json.n }}' }] },
-				options: { retryWait: 0.02, ...options },
-			},
-			Array.from({ length: count }, (_, n) => ({ n })),
-			{ continueOnFail: extra.continueOnFail },
-		);
-	}
-
-	function expectEachItemRanOnce(count: number) {
-		const byKey = emulators.cloud.runsByKey(WF);
-		for (let n = 0; n < count; n++) expect([n, byKey.get(`item-${n}`)]).toEqual([n, 1]);
-		expect(emulators.cloud.runCount(WF)).toBe(count);
-	}
+	const { emulators, run, expectEachItemRanOnce } = useNumberedItems(TOKEN, WF);
 
 	describe('retries', () => {
 		it('rides out a storm of rate limits (429, 4009, 4020) and runs each item once', async () => {
@@ -200,24 +170,9 @@ describe('retries', () => {
 describe('a hostile server', () => {
 	const TOKEN = 'pat_deadlines_secret_token_0123456789';
 	const WF = '7398123456789012377';
-	/** What an item may take beyond its Timeout: n8n's start-up of the node and the watchdog's step. */
-	const MARGIN_MS = 2500;
-	const { emulators, run } = useNodeRuns(TOKEN);
+	const { emulators, timedRun } = useNodeRuns(TOKEN);
 
-	async function timedRun(parameters: INodeParameters) {
-		const started = Date.now();
-		const outcome = await run('cloud', parameters);
-		return { outcome, ms: Date.now() - started };
-	}
-
-	const runWith = (mode: string, options: INodeParameters): INodeParameters => ({
-		operation: 'run',
-		workflowId: { __rl: true, mode: 'id', value: WF },
-		mode,
-		inputMode: 'keyValue',
-		parameters: { parameter: [{ name: 'city', value: '={{ $json.city }}' }] },
-		options,
-	});
+	const runWith = (mode: string, options: INodeParameters) => runParametersFor(WF, { mode, options });
 
 	/** The highest RSS seen while `work` runs, above what it was before, in MB. */
 	async function peakRssGrowthMb<T>(work: () => Promise<T>): Promise<{ result: T; growthMb: number }> {

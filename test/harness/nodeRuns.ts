@@ -21,6 +21,8 @@ export interface NodeRuns {
 	credentialsFor(dialect: Dialect, accessToken?: string): CozeCredentials;
 	/** Runs the node once over `items` against the dialect's emulator; fails the test if the token shows. */
 	run(dialect: Dialect, parameters: INodeParameters, items?: Array<Record<string, unknown>>, extra?: RunExtras): Promise<CozeRunOutcome>;
+	/** `run` on the cloud emulator, with how long it took, timed from the outside. */
+	timedRun(parameters: INodeParameters): Promise<{ outcome: CozeRunOutcome; ms: number }>;
 }
 
 /**
@@ -46,24 +48,33 @@ export function useNodeRuns(
 	): Promise<CozeRunOutcome> {
 		const { accessToken, ...rest } = extra;
 		const input: CozeRunInput = { items: items as never, parameters, credentials: credentialsFor(dialect, accessToken), ...rest };
+		const logsBefore = capturedLogs.length;
 		const outcome = await runCozeNode(input);
-		expectSecretAbsent(outcome, token);
+		expectSecretAbsent(outcome, token, logsBefore);
 		return outcome;
 	}
-	return { emulators, credentialsFor, run };
+	async function timedRun(parameters: INodeParameters) {
+		const started = Date.now();
+		const outcome = await run('cloud', parameters);
+		return { outcome, ms: Date.now() - started };
+	}
+	return { emulators, credentialsFor, run, timedRun };
 }
 
-/** Everything a user or an operator could see of a run: outputs, the error and its details, n8n's log. */
-export function visibleOf(outcome: CozeRunOutcome): string {
+/**
+ * Everything a user or an operator could see of a run: outputs, the error and its details, and
+ * n8n's log from line `logsFrom` on (earlier lines were checked with the runs that wrote them).
+ */
+export function visibleOf(outcome: CozeRunOutcome, logsFrom = 0): string {
 	return [
 		JSON.stringify(outcome.run),
 		JSON.stringify(outcome.error ?? null),
 		inspect(outcome.error, { depth: 8 }),
 		outcome.error?.description ?? '',
-		capturedLogs.join('\n'),
+		capturedLogs.slice(logsFrom).join('\n'),
 	].join('\n');
 }
 
-export function expectSecretAbsent(outcome: CozeRunOutcome, secret: string): void {
-	expect(visibleOf(outcome)).not.toContain(secret);
+export function expectSecretAbsent(outcome: CozeRunOutcome, secret: string, logsFrom = 0): void {
+	expect(visibleOf(outcome, logsFrom)).not.toContain(secret);
 }

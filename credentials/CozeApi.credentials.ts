@@ -9,7 +9,8 @@ export class CozeApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:coze.svg', dark: 'file:coze.dark.svg' };
 
-	documentationUrl = 'https://www.coze.com/open/docs/developer_guides/authentication';
+	// The README's section covers coze.cn, coze.com and Coze Studio; Coze's own pages are per region.
+	documentationUrl = 'https://github.com/n8n-nodes-coze/n8n-nodes-coze#access-token';
 
 	properties: INodeProperties[] = [
 		{

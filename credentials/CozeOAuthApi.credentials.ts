@@ -50,7 +50,8 @@ export class CozeOAuthApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:coze.svg', dark: 'file:coze.dark.svg' };
 
-	documentationUrl = 'https://www.coze.com/open/docs/developer_guides/oauth_jwt';
+	// The README's section links Coze's OAuth pages on coze.cn and coze.com.
+	documentationUrl = 'https://github.com/n8n-nodes-coze/n8n-nodes-coze#oauth-jwt-service-app';
 
 	properties: INodeProperties[] = [
 		{

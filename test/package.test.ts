@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { ICredentialTestRequest, INodeType } from 'n8n-workflow';
+import type { ICredentialTestRequest, INodeParameters, INodeType } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
 import type { CozeEmulator } from './emulator';
@@ -77,6 +77,43 @@ describe('package', () => {
 			{ name: 'cozeOAuthApi', required: true, displayOptions: { show: { authentication: ['oAuthJwt'] } } },
 		]);
 		expect(nodeType.description.displayName).toBe('Coze Workflow');
+	});
+
+	it('says in its subtitle what it does: the operation and the workflow', async () => {
+		const pkg = await loadPackage();
+		const { subtitle } = (pkg.nodeTypes.getByNameAndVersion(NODE_TYPE, 1) as INodeType).description;
+		// The editor resolves the subtitle like this: the node in its workflow, its parameters as $parameter.
+		const subtitleOf = (parameters: INodeParameters) => {
+			const node = { name: 'Coze Workflow', type: NODE_TYPE, typeVersion: 1, parameters, position: [0, 0] as [number, number], id: 'c' };
+			const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: pkg.nodeTypes });
+			return workflow.expression.getSimpleParameterValue(node, subtitle as string, 'internal', {});
+		};
+		const picked = { __rl: true, mode: 'list', value: '7398123456789012345', cachedResultName: '天气 Weather' };
+		expect(subtitleOf({ operation: 'run', workflowId: picked })).toBe('Run: 7398123456789012345');
+		expect(subtitleOf({ operation: 'getRunResult', workflowId: { __rl: true, mode: 'id', value: '7398123456789012345' } })).toBe(
+			'Get Run Result: 7398123456789012345',
+		);
+		expect(subtitleOf({ operation: 'resume', workflowId: picked })).toBe('Resume: 7398123456789012345');
+		expect(subtitleOf({ operation: 'chat', workflowId: { __rl: true, mode: 'url', value: 'https://www.coze.cn/work_flow?workflow_id=7398123456789012345' } })).toBe(
+			'Chat: https://www.coze.cn/work_flow?workflow_id=7398123456789012345',
+		);
+	});
+
+	it('names what users pick: the interrupt types of Resume, the chatflow of Chat, and $json as n8n spells it', async () => {
+		const pkg = await loadPackage();
+		const { properties } = (pkg.nodeTypes.getByNameAndVersion(NODE_TYPE, 1) as INodeType).description;
+		const interruptType = properties.find((p) => p.name === 'interruptType');
+		expect(interruptType).toMatchObject({ type: 'options', default: 2 });
+		expect(Object.fromEntries((interruptType?.options ?? []).map((o) => ['value' in o ? o.value : '', o.name]))).toEqual({
+			1: 'Local Plugin',
+			2: 'Question Node',
+			5: 'Input Node',
+			7: 'OAuth Plugin',
+		});
+		const chatWorkflow = properties.find((p) => p.name === 'workflowId' && p.displayOptions?.show?.operation?.includes('chat'));
+		expect(chatWorkflow?.displayName).toBe('Chatflow');
+		// n8n's lint rule rewrites "$json" in a description to "$JSON", which is not n8n's variable.
+		expect(JSON.stringify(properties)).not.toContain('$JSON');
 	});
 });
 

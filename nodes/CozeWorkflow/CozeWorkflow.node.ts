@@ -17,7 +17,10 @@ export class CozeWorkflow implements INodeType {
 		icon: { light: 'file:coze.svg', dark: 'file:coze.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + ($parameter["workflowId"].value || "") }}',
+		// What the node does, e.g. "Run: 7398123456789012345". $parameter gives a resource locator as its
+		// value alone (so the former `.value` here was always empty).
+		subtitle:
+			'={{ ({ run: "Run", getRunResult: "Get Run Result", resume: "Resume", chat: "Chat" })[$parameter["operation"]] + ": " + ($parameter["workflowId"] || "") }}',
 		description:
 			'Run a published Coze workflow with the given inputs and return its result (Coze China, Coze International or self-hosted Coze Studio)',
 		defaults: {

@@ -93,5 +93,23 @@ describe('the editor', () => {
 			expect(studio.fields).toEqual([]);
 			expect(studio.emptyFieldsNotice).toContain('Coze Studio has no API');
 		});
+
+		it('says in its notice why no inputs could be loaded, instead of an error the editor hides', async () => {
+			const notice = async (workflowId: INodeParameters['workflowId'], accessToken?: string) => {
+				const result = await callNodeMethod<ResourceMapperFields>(
+					'resourceMapping',
+					'getWorkflowInputs',
+					{ operation: 'run', workflowId },
+					{ ...credentials('cloud'), ...(accessToken ? { accessToken } : {}) },
+				);
+				expect(result.fields).toEqual([]);
+				return result.emptyFieldsNotice;
+			};
+			expect(await notice({ __rl: true, mode: 'id', value: '' })).toBe(
+				'No workflow is set. Enter the workflow ID, or paste the URL of the workflow from the Coze editor.',
+			);
+			expect(await notice({ __rl: true, mode: 'id', value: '7398000000000000999' })).toMatch(/^Coze could not find the workflow, or it is not published \(Coze code 4200\)\. \S/);
+			expect(await notice({ __rl: true, mode: 'id', value: SCHEMA_WORKFLOW_ID }, 'pat_wrong_token_0123456789')).toMatch(/\(Coze code 4100\)\. /);
+		});
 	});
 });

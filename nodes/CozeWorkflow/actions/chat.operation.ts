@@ -12,7 +12,7 @@ import { secondsToMs, trimmedOrUndefined } from '../../shared/utils/values';
 
 const properties: INodeProperties[] = [
 	workspaceField,
-	{ ...workflowLocator, description: 'The published chatflow to talk to' },
+	{ ...workflowLocator, displayName: 'Chatflow', description: 'The published chatflow to talk to' },
 	{
 		displayName: 'Message',
 		name: 'message',

@@ -55,7 +55,7 @@ export const workflowInputs: INodeProperties[] = [
 						default: '',
 						placeholder: 'e.g. Beijing',
 						description:
-							'Value of the input. An expression keeps its type: {{ 42 }} is sent as a number, {{ $JSON.tags }} as an array.',
+							'Value of the input. An expression keeps its type: {{ 42 }} is sent as a number, and an expression that gives a list, such as the tags field of the item, as an array.',
 					},
 				],
 			},

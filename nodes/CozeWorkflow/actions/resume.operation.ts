@@ -38,9 +38,17 @@ const properties: INodeProperties[] = [
 	{
 		displayName: 'Interrupt Type',
 		name: 'interruptType',
-		type: 'number',
+		type: 'options',
+		// The interrupt types of Coze's resume (coze-api.md §2.4); an expression can map the type field
+		// of the interrupt.
+		options: [
+			{ name: 'Input Node', value: 5, description: 'The workflow waits at an input node' },
+			{ name: 'Local Plugin', value: 1, description: 'The workflow waits for an end-side plugin' },
+			{ name: 'OAuth Plugin', value: 7, description: 'The workflow waits for a plugin to be authorized' },
+			{ name: 'Question Node', value: 2, description: 'The workflow asks a question' },
+		],
 		default: 2,
-		description: 'The type of the pause, from the interrupt field: 2 for a question node, 5 for an input node',
+		description: 'What the run paused at: the type field of the interrupt',
 	},
 	{
 		displayName: 'Answer',

@@ -58,7 +58,7 @@ function studioWorkflows(): WorkflowJson[] {
 	const run = (id: string, mode: string, options: Record<string, unknown>) => ({
 		operation: 'run',
 		workflowId: byId(id),
-		mode,
+		runMode: mode,
 		inputMode: 'json',
 		parametersJson: '{"city":"杭州"}',
 		options,

@@ -24,7 +24,7 @@ function parameters(options: INodeParameters = {}, mode = 'sync'): INodeParamete
 	return {
 		operation: 'run',
 		workflowId: { __rl: true, mode: 'id', value: WF },
-		mode,
+		runMode: mode,
 		inputMode: 'keyValue',
 		parameters: { parameter: [{ name: 'n', value: '={{ $json.n }}' }] },
 		options,

@@ -114,6 +114,9 @@ describe('package', () => {
 		expect(chatWorkflow?.displayName).toBe('Chatflow');
 		// n8n's lint rule rewrites "$json" in a description to "$JSON", which is not n8n's variable.
 		expect(JSON.stringify(properties)).not.toContain('$JSON');
+		// n8n 2.x's node picker lists a property named `mode` as the node's actions (AI category).
+		expect(properties.map((p) => p.name)).not.toContain('mode');
+		expect(properties.find((p) => p.name === 'runMode')?.displayName).toBe('Mode');
 	});
 });
 

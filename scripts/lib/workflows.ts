@@ -42,7 +42,7 @@ export function cozeNode(options: CozeNodeOptions) {
 		...(options.oauth ? { authentication: 'oAuthJwt' } : {}),
 		operation: 'run',
 		workflowId: { __rl: true, mode: 'id', value: options.workflowId },
-		mode: options.mode ?? 'sync',
+		runMode: options.mode ?? 'sync',
 		options: options.options ?? {},
 	};
 	if (options.parametersJson !== undefined) {

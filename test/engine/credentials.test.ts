@@ -53,7 +53,7 @@ const runParameters = (extra: INodeParameters = {}): INodeParameters => ({
 	authentication: 'oAuthJwt',
 	operation: 'run',
 	workflowId: { __rl: true, mode: 'id', value: WF },
-	mode: 'sync',
+	runMode: 'sync',
 	inputMode: 'keyValue',
 	parameters: { parameter: [{ name: 'city', value: '={{ $json.city }}' }] },
 	options: {},
@@ -217,7 +217,7 @@ describe('Coze OAuth (JWT) credential', () => {
 	it.each(['sync', 'stream'] as const)('keeps the OAuth access token out of a %s answer that echoes it', async (mode) => {
 		emulator.queueFaults(WF, [{ kind: 'echoToken' }]);
 		const store = new CredentialStore({ [OAUTH_CREDENTIAL_TYPE]: oauthCredentials() });
-		const outcome = await run(store, runParameters({ mode }));
+		const outcome = await run(store, runParameters({ runMode: mode }));
 		expect(outcome.status).toBe('success');
 		expect(outcome.output[0].json.data).toEqual({ echo: '***' });
 		expect(outcome.output[0].json.logid).toBe('2026***');
@@ -243,7 +243,7 @@ describe('Coze OAuth (JWT) credential', () => {
 
 	it('works for every operation: stream, chat, async, Get Run Result, Resume, workflow list and file uploads', async () => {
 		const store = new CredentialStore({ [OAUTH_CREDENTIAL_TYPE]: oauthCredentials() });
-		const stream = await run(store, runParameters({ mode: 'stream' }));
+		const stream = await run(store, runParameters({ runMode: 'stream' }));
 		expect(stream.output[0].json.data).toMatchObject({ parameters: { city: '杭州' } });
 
 		emulator.setChatScenario(WF, { kind: 'answer', text: '明天杭州多云', chunks: 2 });
@@ -268,14 +268,14 @@ describe('Coze OAuth (JWT) credential', () => {
 		expect(emulator.uploads.map((u) => u.fileName)).toEqual(['a.txt']);
 
 		emulator.setAsyncScenario(WF, { kind: 'complete', pollsUntilDone: 1, output: 'async result', textMode: true });
-		const async = await run(store, runParameters({ mode: 'async', options: { pollInterval: 0.05 } }));
+		const async = await run(store, runParameters({ runMode: 'async', options: { pollInterval: 0.05 } }));
 		expect(async.output[0].json).toMatchObject({ status: 'Success', data: 'async result' });
 		const executeId = async.output[0].json.execute_id as string;
 		const lookup = await run(store, { authentication: 'oAuthJwt', operation: 'getRunResult', workflowId: { __rl: true, mode: 'id', value: WF }, executeId, options: {} });
 		expect(lookup.output[0].json).toMatchObject({ status: 'Success', execute_id: executeId });
 
 		emulator.setStreamScenario(WF, { kind: 'questions', questions: ['Which city?'] });
-		const paused = await run(store, runParameters({ mode: 'stream' }));
+		const paused = await run(store, runParameters({ runMode: 'stream' }));
 		const interrupt = paused.output[0].json.interrupt as { event_id: string };
 		const resumed = await run(store, {
 			authentication: 'oAuthJwt',

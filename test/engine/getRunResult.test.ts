@@ -15,7 +15,7 @@ describe('a run started without waiting', () => {
 	const { emulators, run } = useNodeRuns('pat_modes_secret_token_0123456789');
 	const workflow = byId(WF);
 
-	const runWith = (mode: string, options: INodeParameters = {}, extra: INodeParameters = {}) => runParametersFor(WF, { mode, options, ...extra });
+	const runWith = (mode: string, options: INodeParameters = {}, extra: INodeParameters = {}) => runParametersFor(WF, { runMode: mode, options, ...extra });
 
 	describe.each<Dialect>(DIALECTS)('%s dialect', (dialect) => {
 		it('returns the execute_id at once when not waiting, and Get Run Result finds the run', async () => {
@@ -39,7 +39,7 @@ describe('what the real servers do', () => {
 	const { emulators, run } = useNodeRuns(TOKEN);
 	const workflow = byId(WF);
 
-	const asyncRun = runParametersFor(WF, { mode: 'async', options: { pollInterval: 0.05 } });
+	const asyncRun = runParametersFor(WF, { runMode: 'async', options: { pollInterval: 0.05 } });
 
 	describe('an async run that pauses at a question node', () => {
 		it('shows as Paused in Get Run Result on both dialects', async () => {

@@ -14,7 +14,7 @@ describe('a run paused in Stream or Wait for Result mode', () => {
 	const { emulators, run } = useNodeRuns('pat_modes_secret_token_0123456789');
 	const workflow = byId(WF);
 
-	const runWith = (mode: string, options: INodeParameters = {}, extra: INodeParameters = {}) => runParametersFor(WF, { mode, options, ...extra });
+	const runWith = (mode: string, options: INodeParameters = {}, extra: INodeParameters = {}) => runParametersFor(WF, { runMode: mode, options, ...extra });
 
 	describe.each<Dialect>(DIALECTS)('%s dialect', (dialect) => {
 		describe('questions and Resume', () => {
@@ -83,7 +83,7 @@ describe('a run paused in Async mode', () => {
 	const { emulators, run } = useNodeRuns(TOKEN);
 	const workflow = byId(WF);
 
-	const asyncRun = runParametersFor(WF, { mode: 'async', options: { pollInterval: 0.05 } });
+	const asyncRun = runParametersFor(WF, { runMode: 'async', options: { pollInterval: 0.05 } });
 
 	describe('an async run that pauses at a question node', () => {
 		it.each(['Running', 'Interrupt', 'Success'] as const)(

@@ -267,7 +267,7 @@ describe('Stream and Async modes', () => {
 	const WF = '7398123456789012345';
 	const { emulators, run } = useNodeRuns('pat_modes_secret_token_0123456789');
 
-	const runWith = (mode: string, options: INodeParameters = {}, extra: INodeParameters = {}) => runParametersFor(WF, { mode, options, ...extra });
+	const runWith = (mode: string, options: INodeParameters = {}, extra: INodeParameters = {}) => runParametersFor(WF, { runMode: mode, options, ...extra });
 
 	describe.each<Dialect>(DIALECTS)('%s dialect', (dialect) => {
 		describe('Run in Stream mode', () => {
@@ -416,7 +416,7 @@ describe("inputs from the workflow's schema, and files", () => {
 	const schemaRun = (value: Record<string, string>, extra: INodeParameters = {}): INodeParameters => ({
 		operation: 'run',
 		workflowId: { __rl: true, mode: 'list', value: SCHEMA_WORKFLOW_ID },
-		mode: 'sync',
+		runMode: 'sync',
 		inputMode: 'schema',
 		inputsSchema: { mappingMode: 'defineBelow', value, schema: [] },
 		options: {},
@@ -504,7 +504,7 @@ describe("inputs from the workflow's schema, and files", () => {
 				parameters: {
 					operation: 'run',
 					workflowId: { __rl: true, mode: 'id', value: '7398000000000000077' },
-					mode: 'sync',
+					runMode: 'sync',
 					inputMode: 'keyValue',
 					parameters: { parameter: [{ name: 'q', value: '={{ $json.q }}' }] },
 					options: { fileInputs: { file: [{ name: 'doc', binaryProperty: 'data' }, { name: 'docs', binaryProperty: 'data, more', asArray: true }] } },
@@ -529,7 +529,7 @@ describe("inputs from the workflow's schema, and files", () => {
 				parameters: {
 					operation: 'run',
 					workflowId: { __rl: true, mode: 'id', value: '7398000000000000077' },
-					mode: 'sync',
+					runMode: 'sync',
 					inputMode: 'json',
 					parametersJson: '{}',
 					options: { fileInputs: { file: [{ name: 'docs', binaryProperty: 'f0, f1, f2', asArray: true }] } },
@@ -582,7 +582,7 @@ describe('what the real servers do', () => {
 	const WF = '7398123456789012399';
 	const { emulators, run } = useNodeRuns(TOKEN);
 
-	const asyncRun = runParametersFor(WF, { mode: 'async', options: { pollInterval: 0.05 } });
+	const asyncRun = runParametersFor(WF, { runMode: 'async', options: { pollInterval: 0.05 } });
 
 	describe('an async run that pauses at a question node', () => {
 		it('is an error on Coze Studio, whose history says "<UNSET>" and not which question, never an empty success', async () => {
@@ -597,7 +597,7 @@ describe('what the real servers do', () => {
 	describe("Coze Studio's internal codes", () => {
 		it('explains a stream refused as not published (720702011) like the Open API code 6031', async () => {
 			emulators.studio.setStreamScenario(WF, { kind: 'unpublished' });
-			const outcome = await run('studio', { ...asyncRun, mode: 'stream', options: {} });
+			const outcome = await run('studio', { ...asyncRun, runMode: 'stream', options: {} });
 			expect(outcome.error?.message).toBe('The workflow is not published in Coze Studio (Coze code 720702011)');
 			expect(outcome.error?.description).toContain('Publish the workflow in Coze Studio');
 		});

@@ -172,7 +172,7 @@ describe('a hostile server', () => {
 	const WF = '7398123456789012377';
 	const { emulators, timedRun } = useNodeRuns(TOKEN);
 
-	const runWith = (mode: string, options: INodeParameters) => runParametersFor(WF, { mode, options });
+	const runWith = (mode: string, options: INodeParameters) => runParametersFor(WF, { runMode: mode, options });
 
 	/** The highest RSS seen while `work` runs, above what it was before, in MB. */
 	async function peakRssGrowthMb<T>(work: () => Promise<T>): Promise<{ result: T; growthMb: number }> {

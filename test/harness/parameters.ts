@@ -31,7 +31,7 @@ export function useNumberedItems(token: string, workflowId: string) {
 		const parameters: INodeParameters = {
 			operation: 'run',
 			workflowId: byId(workflowId),
-			mode: extra.mode ?? 'sync',
+			runMode: extra.mode ?? 'sync',
 			inputMode: 'keyValue',
 			parameters: { parameter: [{ name: 'request_id', value: '={{ "item-" + $json.n }}' }] },
 			options: { retryWait: 0.02, ...options },

@@ -28,14 +28,17 @@ import {
 } from './common.descriptions';
 
 
-const onlyFor = (...modes: string[]) => ({ show: { '/mode': modes } });
+// Not named `mode`: n8n 2.x's node picker lists the options of a property called `mode` as the
+// node's actions when its codex category is AI (it showed Async, Stream and Wait For Result beside
+// the four operations).
+const onlyFor = (...modes: string[]) => ({ show: { '/runMode': modes } });
 
 const properties: INodeProperties[] = [
 	workspaceField,
 	workflowLocator,
 	{
 		displayName: 'Mode',
-		name: 'mode',
+		name: 'runMode',
 		type: 'options',
 		noDataExpression: true,
 		options: [
@@ -65,7 +68,7 @@ const properties: INodeProperties[] = [
 		name: 'waitForCompletion',
 		type: 'boolean',
 		default: true,
-		displayOptions: { show: { mode: ['async'] } },
+		displayOptions: { show: { runMode: ['async'] } },
 		description:
 			'Whether to poll the run history until the run ends and return its result, instead of returning its execute_id at once',
 	},
@@ -196,7 +199,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 async function executeOnce(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const workflowId = readWorkflowId.call(this, itemIndex);
-	const mode = itemParameter<string>(this, 'mode', itemIndex, 'sync');
+	const mode = itemParameter<string>(this, 'runMode', itemIndex, 'sync');
 	const options = itemParameter<RunOptions>(this, 'options', itemIndex, {});
 	const connection = await getCozeConnection.call(this, itemIndex);
 	const body = runBody.call(this, workflowId, options, itemIndex);

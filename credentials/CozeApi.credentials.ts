@@ -1,4 +1,11 @@
-import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { addBearerToken, BASE_URL_EXPRESSION } from './cozeEndpoint';
 
@@ -83,14 +90,26 @@ export class CozeApi implements ICredentialType {
 			method: 'GET',
 			disableFollowRedirect: true,
 		},
+		// n8n's tester checks the rules of either kind, in order (CredentialsTester); the type asks
+		// for a list of one kind.
 		rules: [
+			{
+				// n8n's tester would show only "Not Found": e.g. Self-Hosted Coze Studio pointed at
+				// api.coze.cn, which has no /v1/workflow/get_run_history, or a Base URL of another service.
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'The Base URL has no Coze Open API (it answered 404 Not Found). For Coze Studio, enter the address of its web container, e.g. http://localhost:8888; for api.coze.cn or api.coze.com, pick Coze China or Coze International as Region.',
+				},
+			},
 			{
 				type: 'responseSuccessBody',
 				properties: {
 					key: 'code',
 					value: 4100,
 					message:
-						'Coze rejected the access token (code 4100). Check that it has not expired and that Region matches where you created it: a token from www.coze.cn belongs to Coze China, one from www.coze.com to Coze International, so try the other region.',
+						'Coze rejected the access token (code 4100). Check that it has not expired and that it belongs where it is sent: a token from www.coze.cn works only with Coze China, one from www.coze.com only with Coze International, and a custom endpoint must forward to the region that issued it.',
 				},
 			},
 			{
@@ -102,6 +121,6 @@ export class CozeApi implements ICredentialType {
 						'Coze Studio rejected the API key (code 700012006). Create a new key in Coze Studio under API Keys and check that Base URL points at that Studio.',
 				},
 			},
-		],
+		] satisfies Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> as ICredentialTestRequest['rules'],
 	};
 }

@@ -6,17 +6,25 @@ export const CLOUD_BASE_URLS: Record<string, string> = {
 	com: 'https://api.coze.com',
 };
 
-/** baseUrlOf as an expression, for the credentials' declarative tests. */
+/**
+ * baseUrlOf as an expression, for the credentials' declarative tests. Without it, a Base URL
+ * typed as `localhost:8888` failed the Test button with a bare ERR_INVALID_URL.
+ */
 export const BASE_URL_EXPRESSION =
-	"={{ $credentials.region === 'cn' ? 'https://api.coze.cn' : $credentials.region === 'com' ? 'https://api.coze.com' : String($credentials.baseUrl || '').trim().replace(/\\/+$/, '') }}";
+	"={{ $credentials.region === 'cn' ? 'https://api.coze.cn' : $credentials.region === 'com' ? 'https://api.coze.com' : String($credentials.baseUrl || '').trim().replace(/\\/+$/, '').replace(/^(?![a-z][a-z0-9+.-]*:\\/\\/)(?=.)/i, 'http://') }}";
 
-/** The API address the credential points at: its region's, or its Base URL without trailing slashes. */
+/**
+ * The API address the credential points at: its region's, or its Base URL without trailing
+ * slashes, with http:// in front when it names no scheme (`localhost:8888`, as Studio's own
+ * docs write it).
+ */
 export function baseUrlOf(credentials: ICredentialDataDecryptedObject): string {
 	const cloud = CLOUD_BASE_URLS[String(credentials.region ?? 'cn')];
 	if (cloud) return cloud;
 	return String(credentials.baseUrl ?? '')
 		.trim()
-		.replace(/\/+$/, '');
+		.replace(/\/+$/, '')
+		.replace(/^(?![a-z][a-z0-9+.-]*:\/\/)(?=.)/i, 'http://');
 }
 
 /** `http://user:pass@host`: the HTTP client would send Basic auth in place of the Bearer token. */

@@ -139,7 +139,8 @@ describe('credential test', () => {
 		const result = await testCredential({ region: 'custom', baseUrl: cloud.url, accessToken: 'pat_expired' });
 		expect(result.status).toBe('Error');
 		expect(result.message).toContain('code 4100');
-		expect(result.message).toContain('one from www.coze.com to Coze International');
+		expect(result.message).toContain('one from www.coze.com only with Coze International');
+		expect(result.message).toContain('a custom endpoint must forward to the region that issued it');
 	});
 
 	it('fails a bad key on Coze Studio', async () => {
@@ -150,6 +151,17 @@ describe('credential test', () => {
 	it('fails when the Base URL has no Coze cloud API (Coze Studio refuses /v1/workspaces)', async () => {
 		const result = await testCredential({ region: 'custom', baseUrl: studio.url, accessToken: TOKEN });
 		expect(result.status).toBe('Error');
+	});
+
+	it('says what to enter when Self-Hosted Coze Studio points at a Coze cloud address, instead of a bare "Not Found"', async () => {
+		const result = await testCredential({ region: 'studio', baseUrl: cloud.url, accessToken: TOKEN });
+		expect(result).toEqual({ status: 'Error', message: expect.stringContaining('The Base URL has no Coze Open API (it answered 404 Not Found)') });
+		expect(result.message).toContain('http://localhost:8888');
+	});
+
+	it('takes a Base URL typed without http://, as Coze Studio\'s docs write it (localhost:8888)', async () => {
+		const result = await testCredential({ region: 'studio', baseUrl: studio.url.replace(/^http:\/\//, ''), accessToken: TOKEN });
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
 	});
 });
 
@@ -178,6 +190,8 @@ describe('credential endpoints', () => {
 			{ region: 'studio', baseUrl: 'http://localhost:8888///' },
 			'http://localhost:8888/v1/workflow/get_run_history?workflow_id=1&execute_id=1',
 		],
+		[{ region: 'studio', baseUrl: ' localhost:8888/ ' }, 'http://localhost:8888/v1/workflow/get_run_history?workflow_id=1&execute_id=1'],
+		[{ region: 'custom', baseUrl: 'HTTPS://coze-proxy.example' }, 'HTTPS://coze-proxy.example/v1/workspaces?page_num=1&page_size=1'],
 	])('%j → %s', async (credentials, url) => {
 		await expect(resolvedTestUrl(credentials)).resolves.toBe(url);
 	});

@@ -80,6 +80,16 @@ describe('connections', () => {
 			expect(outcome.error?.message).toBe('The Base URL "ftp://127.0.0.1:8888" is not an http(s) address');
 		});
 
+		it('takes a Base URL typed without http:// (localhost:8888, as Coze Studio writes it) as http://', async () => {
+			const outcome = await runCozeNode({
+				items: [{ city: 'Beijing' }],
+				parameters: runParameters(),
+				credentials: { region: 'studio', baseUrl: emulators.studio.url.replace(/^http:\/\//, ''), accessToken: TOKEN },
+			});
+			expect(outcome.status).toBe('success');
+			expect(emulators.studio.runsOf(WF)).toHaveLength(1);
+		});
+
 		it('refuses a Base URL with a user name and password, which would replace the Bearer token, and never quotes it', async () => {
 			const outcome = await runCozeNode({
 				items: [{ json: {} }] as never,

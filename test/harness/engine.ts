@@ -452,6 +452,10 @@ export async function testCredential(credentials: CozeCredentials | CozeOAuthCre
 	} catch (error) {
 		const cause = (error as { cause?: { response?: { status: number; statusText?: string }; code?: string } }).cause;
 		if (cause?.response) {
+			// As n8n's CredentialsTester: a responseCode rule names a failed status first.
+			for (const rule of test.rules ?? []) {
+				if (rule.type === 'responseCode' && rule.properties.value === cause.response.status) return { status: 'Error', message: rule.properties.message };
+			}
 			return { status: 'Error', message: cause.response.statusText || `Received HTTP status code: ${cause.response.status}` };
 		}
 		if (cause?.code) return { status: 'Error', message: cause.code };

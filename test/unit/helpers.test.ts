@@ -9,6 +9,7 @@ import { parseJsonKeepingBigIntegers } from '../../nodes/shared/decoding/json';
 import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom, withLoneOutputUnwrapped } from '../../nodes/shared/decoding/output';
 import { workflowIdFromLocator } from '../../nodes/shared/decoding/workflowId';
 import { renewAtMs } from '../../credentials/cozeJwt';
+import { baseUrlOf } from '../../credentials/cozeEndpoint';
 import { msToSecondsLabel } from '../../nodes/shared/utils/values';
 
 const node = { name: 'Coze Workflow', type: 'n8n-nodes-coze.cozeWorkflow' } as INode;
@@ -272,5 +273,18 @@ describe('msToSecondsLabel', () => {
 		expect(msToSecondsLabel(500)).toBe('0.5 s');
 		expect(msToSecondsLabel(120_000)).toBe('120 s');
 		expect(msToSecondsLabel(0)).toBe('0 s');
+	});
+});
+
+describe('baseUrlOf', () => {
+	it("is the region's address, or the Base URL without trailing slashes and with http:// when it names no scheme", () => {
+		expect(baseUrlOf({ region: 'cn', baseUrl: 'http://ignored' })).toBe('https://api.coze.cn');
+		expect(baseUrlOf({ region: 'com' })).toBe('https://api.coze.com');
+		expect(baseUrlOf({ region: 'studio', baseUrl: ' localhost:8888// ' })).toBe('http://localhost:8888');
+		expect(baseUrlOf({ region: 'studio', baseUrl: '10.0.0.5:8888/coze' })).toBe('http://10.0.0.5:8888/coze');
+		expect(baseUrlOf({ region: 'custom', baseUrl: 'https://coze-proxy.example/' })).toBe('https://coze-proxy.example');
+		// A scheme of its own stays, for the node to refuse with a message that names it.
+		expect(baseUrlOf({ region: 'studio', baseUrl: 'ftp://127.0.0.1:8888' })).toBe('ftp://127.0.0.1:8888');
+		expect(baseUrlOf({ region: 'studio', baseUrl: '' })).toBe('');
 	});
 });

@@ -34,7 +34,7 @@ async function main(): Promise<number> {
 		await n8n.importWorkflows([
 			rowsWorkflow(
 				DEMO_WORKFLOW,
-				'Coze demo: weather per city',
+				'Coze demo: one run per city',
 				CITIES.map((city) => ({ city })),
 				{ workflowId, inputs: [{ name: 'city', value: '={{ $json.city }}' }] },
 			),

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
 	try {
 		await n8n.importCredentials([cozeCredential({ region: 'custom', baseUrl: emulator.url, accessToken: 'demo-token' })]);
 		await n8n.importWorkflows([
-			rowsWorkflow('CozeDemoWorkflow', 'Coze demo: weather per city', [{ city: '北京' }, { city: 'Hangzhou' }], {
+			rowsWorkflow('CozeDemoWorkflow', 'Coze demo: one run per city', [{ city: '北京' }, { city: 'Hangzhou' }], {
 				workflowId: EMULATED_WORKFLOW_ID,
 				inputs: [{ name: 'city', value: '={{ $json.city }}' }],
 			}),
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
 				'',
 				`n8n ${n8n.version} is running at ${n8n.baseUrl} with n8n-nodes-coze installed.`,
 				`Coze emulator: ${emulator.url} (token "demo-token"); the credential "Coze" points at it.`,
-				'Open the editor, create the owner account, then open the workflow "Coze demo: weather per city".',
+				'Open the editor, create the owner account, then open the workflow "Coze demo: one run per city".',
 				`Or call the active webhook workflow: curl -X POST ${n8n.baseUrl}/webhook/coze-demo -H 'content-type: application/json' -d '{"city":"Hangzhou"}'`,
 				'Press Ctrl-C to stop n8n and the emulator.',
 				'',

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
 	try {
 		await n8n.importCredentials([cozeCredential({ region: 'custom', baseUrl: emulator.url, accessToken: 'demo-token' })]);
 		await n8n.importWorkflows([
-			rowsWorkflow('CozeDemoWorkflow', 'Coze demo: weather per city', [{ city: '北京' }, { city: 'Hangzhou' }], {
+			rowsWorkflow('CozeDemoWorkflow', 'Coze demo: one run per city', [{ city: '北京' }, { city: 'Hangzhou' }], {
 				workflowId: '7398123456789012345',
 				inputs: [{ name: 'city', value: '={{ $json.city }}' }],
 			}),

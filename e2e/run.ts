@@ -11,6 +11,8 @@ import { failureScreenshot, launchChromium, openAgentToolPicker, openNodePicker,
 import { foundBySearch, type NodeTypeEntry } from '../scripts/lib/editorSearch';
 import { BROWSER_ID, N8nInstance, nodeOutput, type N8nLine } from '../scripts/lib/n8n';
 import { COZE_NODE, cozeCredential, cozeOAuthCredential, manualTrigger, rowsWorkflow, webhookWorkflow } from '../scripts/lib/workflows';
+import { agentChecks, agentWorkflows, startScriptedOpenAi } from './agent';
+import { editorEndpointChecks, operationChecks, operationWorkflows, setUpOperations } from './operations';
 import { startStudioSetup, studioChecks } from './studio';
 
 const TOKEN = 'pat_e2e_secret_token_0123456789';
@@ -37,7 +39,11 @@ interface Case {
 let passed = 0;
 let failed = 0;
 
+/** E2E_ONLY='text|other' runs only the checks whose names contain one of them (the set-up still runs). */
+const only = process.env.E2E_ONLY?.split('|').filter(Boolean);
+
 async function check(line: N8nLine, version: string, testCase: Case): Promise<void> {
+	if (only && !only.some((text) => testCase.name.includes(text))) return;
 	const t0 = Date.now();
 	try {
 		await testCase.run();
@@ -151,9 +157,12 @@ async function runLine(line: N8nLine): Promise<void> {
 	emulator.setRunScenario(WF.text, { kind: 'text', text: '晴, 26°C' });
 	emulator.setRunScenario(WF.json, { kind: 'json', data: { forecast: { city: 'Hangzhou', temp: 26 } } });
 	emulator.setRunScenario(WF.fails, { kind: 'error', code: 4200, msg: 'workflow not published' });
+	setUpOperations(emulator);
+	const model = await startScriptedOpenAi();
 	const studio = await startStudioSetup(emulator);
 	const n8n = await N8nInstance.create(line).catch(async (error: unknown) => {
 		await studio.stop();
+		await model.close();
 		throw error;
 	});
 	const v = n8n.version;
@@ -162,8 +171,9 @@ async function runLine(line: N8nLine): Promise<void> {
 			cozeCredential({ region: 'custom', baseUrl: emulator.url, accessToken: TOKEN }),
 			cozeOAuthCredential(oauthData),
 			studio.credential,
+			model.credential,
 		]);
-		await n8n.importWorkflows([...workflows(), ...studio.workflows]);
+		await n8n.importWorkflows([...workflows(), ...studio.workflows, ...operationWorkflows(), ...agentWorkflows()]);
 
 		await check(line, v, {
 			name: `the README's manual install (npm install n8n-nodes-coze in ~/.n8n/nodes, Node ${n8n.manualInstall?.node}) adds the package and nothing else`,
@@ -315,6 +325,8 @@ async function runLine(line: N8nLine): Promise<void> {
 
 		// With `n8n execute`, before the server below starts (both would claim the task broker's port).
 		await studioChecks(n8n, studio, emulator, async (testCase) => await check(line, v, testCase));
+		await operationChecks(n8n, emulator, async (testCase) => await check(line, v, testCase));
+		await agentChecks(n8n, emulator, model, async (testCase) => await check(line, v, testCase));
 
 		await n8n.activate('CozeE2eHook00001');
 		await n8n.start();
@@ -339,6 +351,8 @@ async function runLine(line: N8nLine): Promise<void> {
 			},
 		});
 
+		await editorEndpointChecks(n8n, async (testCase) => await check(line, v, testCase));
+
 		await check(line, v, {
 			name: "the credential's Test button tells a working token from a bad one (REST /rest/credentials/test)",
 			run: async () => {
@@ -347,7 +361,7 @@ async function runLine(line: N8nLine): Promise<void> {
 				deepStrictEqual(await test(TOKEN), { status: 'OK', message: 'Connection successful!' });
 				const bad = await test('pat_not_valid');
 				strictEqual(bad.status, 'Error');
-				ok(bad.message.includes('code 4100') && bad.message.includes('Coze International'), bad.message);
+				ok(bad.message.includes('code 4100') && bad.message.includes('only with Coze International'), bad.message);
 			},
 		});
 
@@ -417,6 +431,7 @@ async function runLine(line: N8nLine): Promise<void> {
 	} finally {
 		await n8n.dispose();
 		await studio.stop();
+		await model.close();
 		await emulator.close();
 	}
 }

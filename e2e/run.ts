@@ -12,6 +12,7 @@ import { foundBySearch, type NodeTypeEntry } from '../scripts/lib/editorSearch';
 import { BROWSER_ID, N8nInstance, nodeOutput, type N8nLine } from '../scripts/lib/n8n';
 import { COZE_NODE, cozeCredential, cozeOAuthCredential, manualTrigger, rowsWorkflow, webhookWorkflow } from '../scripts/lib/workflows';
 import { agentChecks, agentWorkflows, startScriptedOpenAi } from './agent';
+import { editorChecks, editorWorkflows } from './editor';
 import { editorEndpointChecks, operationChecks, operationWorkflows, setUpOperations } from './operations';
 import { startStudioSetup, studioChecks } from './studio';
 
@@ -173,7 +174,7 @@ async function runLine(line: N8nLine): Promise<void> {
 			studio.credential,
 			model.credential,
 		]);
-		await n8n.importWorkflows([...workflows(), ...studio.workflows, ...operationWorkflows(), ...agentWorkflows()]);
+		await n8n.importWorkflows([...workflows(), ...studio.workflows, ...operationWorkflows(), ...agentWorkflows(), ...editorWorkflows()]);
 
 		await check(line, v, {
 			name: `the README's manual install (npm install n8n-nodes-coze in ~/.n8n/nodes, Node ${n8n.manualInstall?.node}) adds the package and nothing else`,
@@ -352,6 +353,7 @@ async function runLine(line: N8nLine): Promise<void> {
 		});
 
 		await editorEndpointChecks(n8n, async (testCase) => await check(line, v, testCase));
+		await editorChecks(n8n, emulator, line, async (testCase) => await check(line, v, testCase));
 
 		await check(line, v, {
 			name: "the credential's Test button tells a working token from a bad one (REST /rest/credentials/test)",

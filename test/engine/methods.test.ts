@@ -77,8 +77,11 @@ describe('the editor', () => {
 				credentials('cloud'),
 			);
 			const byId = Object.fromEntries(fields.fields.map((f) => [f.id, f]));
-			expect(byId.text).toMatchObject({ displayName: 'text (string)', type: 'string', required: true });
-			expect(byId.count).toMatchObject({ type: 'number', required: false });
+			expect(byId.text).toMatchObject({ displayName: 'text (string)', type: 'string', required: true, removed: false });
+			// Optional inputs start under "Add field": the mapper would send a shown boolean as false
+			// (seen in the editor, #15), overriding the workflow's default.
+			expect(byId.count).toMatchObject({ type: 'number', required: false, removed: true });
+			expect(byId.verbose).toMatchObject({ required: false, removed: true });
 			expect(byId.verbose.type).toBe('boolean');
 			expect(byId.options.type).toBe('object');
 			expect(byId.tags).toMatchObject({ type: 'array', displayName: 'tags (array of string)' });

@@ -62,6 +62,10 @@ export function mapperFields(specs: Record<string, InputSpec>): ResourceMapperFi
 		defaultMatch: false,
 		canBeUsedToMatch: false,
 		display: true,
+		// An optional input starts out of the mapping, offered under "Add field": n8n's mapper
+		// sends every field it shows (a boolean as false), which would override the workflow's own
+		// default for an input the user never touched.
+		removed: spec.required !== true,
 		type: fieldType(spec),
 	}));
 }

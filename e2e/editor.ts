@@ -1,0 +1,109 @@
+/**
+ * What a user sees and does in the n8n editor, in headless Chromium (#15): add the node by
+ * searching "Coze", read its actions, pick a workflow From List with a search, map its inputs,
+ * execute the step and read the output panel; and the notice Map Each Input shows for a
+ * workflow that does not exist. Each step leaves a screenshot in build/editor/.
+ */
+import { deepStrictEqual, ok } from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { Page } from 'playwright-core';
+
+import type { CozeEmulator } from '../test/emulator';
+import { SCHEMA_WORKFLOW_ID } from '../test/emulator';
+import { launchChromium, openNodePicker, openWorkflow, pickerResults, signedInPage } from '../scripts/lib/editor';
+import { REPO_DIR, type N8nInstance, type WorkflowJson } from '../scripts/lib/n8n';
+import { manualTrigger } from '../scripts/lib/workflows';
+
+const WORKFLOW_ID = 'CozeE2eJourney01';
+
+type Check = (testCase: { name: string; run: () => Promise<void> }) => Promise<void>;
+
+export function editorWorkflows(): WorkflowJson[] {
+	return [{ id: WORKFLOW_ID, name: 'E2E editor journey', active: false, nodes: [manualTrigger], connections: {}, settings: { executionOrder: 'v1' } } as WorkflowJson];
+}
+
+/** The data-test-ids on the page, for a failure's report: what the editor offered instead. */
+async function testIdsOf(page: Page): Promise<string[]> {
+	return await page.evaluate(() => [...new Set(Array.from(document.querySelectorAll('[data-test-id]')).map((element) => element.getAttribute('data-test-id') ?? ''))]);
+}
+
+export async function editorChecks(n8n: N8nInstance, emulator: CozeEmulator, line: number, check: Check): Promise<void> {
+	const dir = join(REPO_DIR, 'build', 'editor', `n8n${line}`);
+	mkdirSync(dir, { recursive: true });
+	const shots: string[] = [];
+	await check({
+		name: 'the editor (headless Chromium): add the node by searching "Coze", its four actions, a workflow From List by search, Map Each Input with the required inputs, execute, the output panel, the notice for an unknown workflow',
+		run: async () => {
+			const browser = await launchChromium();
+			const page = await signedInPage(browser, n8n);
+			// Each step's screenshot, taken once the step has passed its assertions.
+			const shot = async (name: string) => {
+				const file = join(dir, `${String(shots.length + 1).padStart(2, '0')}-${name}.png`);
+				await page.screenshot({ path: file });
+				shots.push(file);
+				if (name !== 'failure') process.stdout.write(`      ✓ ${name}: ${file}\n`);
+			};
+			try {
+				await openWorkflow(page, n8n, WORKFLOW_ID);
+				await openNodePicker(page);
+				const names = await pickerResults(page, 'Coze');
+				ok(names.includes('Coze Workflow'), JSON.stringify(names));
+				await shot('picker-search-coze');
+				await page.locator('[data-test-id="node-creator-item-name"]:visible', { hasText: /^Coze Workflow$/ }).first().click();
+				const actions = await page.locator('[data-test-id="node-creator-item-name"]:visible').allTextContents();
+				// Four operations; "Async", "Stream" and "Wait For Result" were listed too while Run's
+				// Mode parameter was named `mode`.
+				const listed = actions.map((action) => action.trim());
+				for (const action of ['Chat with a chatflow', 'Get the result of a run', 'Resume a paused run', 'Run a workflow']) ok(listed.includes(action), JSON.stringify(listed));
+				for (const mode of ['Async', 'Stream', 'Wait For Result', 'Wait for Result']) ok(!listed.includes(mode), JSON.stringify(listed));
+				ok(await page.getByText('Actions (4)').first().isVisible(), 'the panel does not say "Actions (4)"');
+				await shot('actions');
+				await page.locator('[data-test-id="node-creator-item-name"]:visible', { hasText: /^Run a workflow$/ }).click();
+				await page.locator('[data-test-id="ndv"]').first().waitFor({ timeout: 30_000 });
+				await page.waitForTimeout(1500);
+				await shot('node-panel');
+				// n8n picked one of the imported credentials: choose the cloud one.
+				await page.locator('[data-test-id="node-credentials-select"]').click();
+				await page.locator('[data-test-id="node-credentials-select-item-CozeCredential01"]').click();
+				await page.locator('[data-test-id="resource-locator-workflowId"] [data-test-id="rlc-input"]').click();
+				await page.locator('[data-test-id="rlc-search"] input, input[data-test-id="rlc-search"]').first().fill('全类型');
+				const item = page.locator('[data-test-id="rlc-item"]', { hasText: 'All input types 全类型输入' });
+				await item.waitFor({ timeout: 30_000 });
+				const found = await page.locator('[data-test-id="rlc-item"]:visible').allTextContents();
+				ok(found.length === 1, `searching "全类型" listed ${JSON.stringify(found)}`);
+				await shot('workflow-search');
+				await item.click();
+				await page.locator('[data-test-id="parameter-input-inputMode"]').click();
+				await page.getByRole('option', { name: /Map Each Input/ }).click();
+				const field = (name: string) => page.locator(`[data-test-id='value["${name}"]-parameter-input-options-container']`);
+				await field('text').waitFor({ timeout: 30_000 });
+				await shot('map-each-input');
+				const input = (name: string) => page.locator(`[title='Parameter: "inputsSchema.value["${name}"]"']`).first();
+				await input('text').fill('你好 n8n');
+				await input('image').fill('https://example.com/cat.png');
+				await page.locator('[data-test-id="node-execute-button"]').first().click();
+				const output = page.locator('[data-test-id="output-panel"]');
+				await output.getByText('你好 n8n').first().waitFor({ timeout: 60_000 });
+				await shot('output');
+				const sent = emulator.runsOf(SCHEMA_WORKFLOW_ID).at(-1)?.body as { parameters?: Record<string, unknown> } | undefined;
+				// Only what the user set: the optional inputs (a boolean among them) stay out until added.
+				deepStrictEqual(sent?.parameters, { text: '你好 n8n', image: 'https://example.com/cat.png' });
+				// A workflow that does not exist: Map Each Input says so in place of its fields.
+				await page.locator('[data-test-id="resource-locator-workflowId"] [data-test-id="rlc-mode-selector"]').click();
+				await page.getByRole('option', { name: /By ID/ }).click();
+				await page.locator('[data-test-id="resource-locator-workflowId"] [data-test-id="rlc-input"]').fill('7398000000000000999');
+				await page.keyboard.press('Tab');
+				await page.getByText('Coze could not find the workflow, or it is not published (Coze code 4200)').first().waitFor({ timeout: 30_000 });
+				await shot('unknown-workflow');
+			} catch (error) {
+				await shot('failure').catch(() => undefined);
+				writeFileSync(join(dir, 'test-ids.json'), JSON.stringify(await testIdsOf(page).catch(() => []), null, 1));
+				throw new Error(`${error instanceof Error ? error.message : String(error)}\n(screenshots: ${shots.join(', ')})`);
+			} finally {
+				await browser.close();
+			}
+		},
+	});
+}

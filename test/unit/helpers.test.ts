@@ -2,7 +2,7 @@ import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { idleTimeoutMsOf } from '../../nodes/CozeWorkflow/actions/common.descriptions';
-import { explainFailure } from '../../nodes/shared/decoding/errors';
+import { cozeApiError, explainFailure } from '../../nodes/shared/decoding/errors';
 import { rfc5987, withFileName } from '../../nodes/shared/api/multipart';
 import { inputsFromJson, inputsFromPairs } from '../../nodes/shared/decoding/inputs';
 import { parseJsonKeepingBigIntegers } from '../../nodes/shared/decoding/json';
@@ -286,5 +286,14 @@ describe('baseUrlOf', () => {
 		// A scheme of its own stays, for the node to refuse with a message that names it.
 		expect(baseUrlOf({ region: 'studio', baseUrl: 'ftp://127.0.0.1:8888' })).toBe('ftp://127.0.0.1:8888');
 		expect(baseUrlOf({ region: 'studio', baseUrl: '' })).toBe('');
+	});
+});
+
+describe('cozeApiError', () => {
+	it("ends Coze's message as a sentence, which the editor shows run into the hint otherwise", () => {
+		const description = (msg: string) => cozeApiError(node, { code: 4100, msg }, 0).description ?? '';
+		expect(description('authentication is invalid')).toMatch(/^Coze says: authentication is invalid\.\nThe token is wrong/);
+		expect(description('The requested resource does not exist.')).toMatch(/^Coze says: The requested resource does not exist\.\n/);
+		expect(description('参数错误。')).toMatch(/^Coze says: 参数错误。\n/);
 	});
 });

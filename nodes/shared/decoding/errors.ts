@@ -213,7 +213,7 @@ export function cozeApiError(
 				? ` (HTTP ${failure.httpStatus})`
 				: '';
 	const lines = [
-		failure.msg ? `Coze says: ${quoted(failure.msg)}` : undefined,
+		failure.msg ? `Coze says: ${asSentence(quoted(failure.msg))}` : undefined,
 		explanation.hint,
 		failure.logid ? `Log ID: ${failure.logid}` : undefined,
 		failure.debugUrl ? `Debug URL: ${failure.debugUrl}` : undefined,
@@ -227,6 +227,14 @@ export function cozeApiError(
 	});
 	error.context.failure = { ...failure, msg: failure.msg === undefined ? undefined : quoted(failure.msg) };
 	return error;
+}
+
+/**
+ * Coze's message as a sentence: the editor shows a description as one paragraph, where
+ * "authentication is invalid" ran into the hint that follows it.
+ */
+function asSentence(text: string): string {
+	return /[.!?。！？…)\]"']$/.test(text.trim()) ? text : `${text}.`;
 }
 
 /** The facts a user sees: in error details and in Continue On Fail items. */

@@ -29,12 +29,12 @@ async function testIdsOf(page: Page): Promise<string[]> {
 	return await page.evaluate(() => [...new Set(Array.from(document.querySelectorAll('[data-test-id]')).map((element) => element.getAttribute('data-test-id') ?? ''))]);
 }
 
-export async function editorChecks(n8n: N8nInstance, emulator: CozeEmulator, line: number, check: Check): Promise<void> {
+export async function editorChecks(n8n: N8nInstance, emulator: CozeEmulator, token: string, line: number, check: Check): Promise<void> {
 	const dir = join(REPO_DIR, 'build', 'editor', `n8n${line}`);
 	mkdirSync(dir, { recursive: true });
 	const shots: string[] = [];
 	await check({
-		name: 'the editor (headless Chromium): add the node by searching "Coze", its four actions, a workflow From List by search, Map Each Input with the required inputs, execute, the output panel, the notice for an unknown workflow',
+		name: 'the editor (headless Chromium): add the node by searching "Coze", its four actions, a new credential tested on Save, a workflow From List by search, Map Each Input with the required inputs, execute, the output panel, the notice for an unknown workflow',
 		run: async () => {
 			const browser = await launchChromium();
 			const page = await signedInPage(browser, n8n);
@@ -64,9 +64,30 @@ export async function editorChecks(n8n: N8nInstance, emulator: CozeEmulator, lin
 				await page.locator('[data-test-id="ndv"]').first().waitFor({ timeout: 30_000 });
 				await page.waitForTimeout(1500);
 				await shot('node-panel');
-				// n8n picked one of the imported credentials: choose the cloud one.
+				// A new credential, as a user makes one: its Save tests it.
 				await page.locator('[data-test-id="node-credentials-select"]').click();
-				await page.locator('[data-test-id="node-credentials-select-item-CozeCredential01"]').click();
+				await page.locator('[data-test-id="node-credentials-select-item-new"]').click();
+				const modal = page.locator('[data-test-id="editCredential-modal"]');
+				await modal.locator('[data-test-id="parameter-input-region"]').click();
+				await page.getByRole('option', { name: 'Custom Coze Cloud Endpoint' }).click();
+				await modal.locator('[data-test-id="parameter-input-baseUrl"] input').fill(emulator.url);
+				await modal.locator('[data-test-id="parameter-input-accessToken"] input').fill(token);
+				await shot('credential-filled');
+				await modal.locator('[data-test-id="credential-save-button"]').click();
+				// Saving tests the credential: n8n 1.x then says "Connection tested successfully" in
+				// the dialog, n8n 2.x closes the dialog when the test passes (and keeps it open if not).
+				const success = modal.locator('[data-test-id="credentials-config-container-test-success"]');
+				await Promise.race([success.waitFor({ timeout: 30_000 }), modal.waitFor({ state: 'hidden', timeout: 30_000 })]);
+				ok(emulator.requests.some((request) => request.path === '/v1/workspaces' && request.headers.authorization === `Bearer ${token}`), 'the Test did not reach Coze with the token');
+				if (await modal.isVisible()) {
+					ok(await success.isVisible(), 'the credential test did not pass');
+					await page.keyboard.press('Escape');
+					await modal.waitFor({ state: 'hidden', timeout: 30_000 });
+				}
+				const slot = page.locator('[data-test-id="node-credentials-select"]').first();
+				const chosen = `${await slot.innerText()} ${await slot.locator('input').first().inputValue().catch(() => '')}`;
+				ok(chosen.includes('Coze account'), `the node did not take the new credential: ${chosen}`);
+				await shot('credential-saved');
 				await page.locator('[data-test-id="resource-locator-workflowId"] [data-test-id="rlc-input"]').click();
 				await page.locator('[data-test-id="rlc-search"] input, input[data-test-id="rlc-search"]').first().fill('全类型');
 				const item = page.locator('[data-test-id="rlc-item"]', { hasText: 'All input types 全类型输入' });

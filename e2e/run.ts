@@ -353,7 +353,7 @@ async function runLine(line: N8nLine): Promise<void> {
 		});
 
 		await editorEndpointChecks(n8n, async (testCase) => await check(line, v, testCase));
-		await editorChecks(n8n, emulator, line, async (testCase) => await check(line, v, testCase));
+		await editorChecks(n8n, emulator, TOKEN, line, async (testCase) => await check(line, v, testCase));
 
 		await check(line, v, {
 			name: "the credential's Test button tells a working token from a bad one (REST /rest/credentials/test)",

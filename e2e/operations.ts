@@ -5,6 +5,9 @@
  * the editor calls (#15).
  */
 import { deepStrictEqual, ok, strictEqual } from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import type { CozeEmulator } from '../test/emulator';
 import { SCHEMA_WORKFLOW_ID } from '../test/emulator';
@@ -17,8 +20,12 @@ export const OPERATIONS_WF = {
 	ask: '7398000000000000203',
 	syncAsk: '7398000000000000204',
 	chat: '7398000000000000205',
+	file: '7398000000000000206',
 };
 const WORKFLOW_ID = 'CozeE2eAllOps001';
+const FILE_WORKFLOW_ID = 'CozeE2eDiskFile1';
+const FILE_NAME = '报告 2026.txt';
+const FILE_TEXT = '第一季度报告 Q1 report\n';
 const credential = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME };
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 const json = { inputMode: 'json', parametersJson: '{"city":"杭州"}' };
@@ -48,8 +55,19 @@ export function setUpOperations(emulator: CozeEmulator): void {
 	emulator.setChatScenario(OPERATIONS_WF.chat, { kind: 'answer', text: '明天杭州多云', chunks: 2 });
 }
 
+/**
+ * A folder with the file the disk workflow reads; n8n is told it may read there
+ * (N8N_RESTRICT_FILE_ACCESS_TO: n8n 2.x reads only ~/.n8n-files by default). Removed at exit.
+ */
+export function filesFolder(): string {
+	const dir = mkdtempSync(join(tmpdir(), 'n8n-nodes-coze-files-'));
+	process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+	writeFileSync(join(dir, FILE_NAME), FILE_TEXT);
+	return dir;
+}
+
 /** Manual Trigger → one Coze Workflow node per step, each reading what the one before it output. */
-export function operationWorkflows(): WorkflowJson[] {
+export function operationWorkflows(filesDir: string): WorkflowJson[] {
 	const steps: Array<[string, Record<string, unknown>]> = [
 		['Coze Async', { operation: 'run', workflowId: byId(OPERATIONS_WF.async), runMode: 'async', waitForCompletion: false, ...json, options: {} }],
 		['Coze Get Run Result', { operation: 'getRunResult', workflowId: byId(OPERATIONS_WF.async), executeId: '={{ $json.execute_id }}', options: {} }],
@@ -79,7 +97,46 @@ export function operationWorkflows(): WorkflowJson[] {
 	const connections = Object.fromEntries(
 		nodes.slice(0, -1).map((node, index) => [node.name, { main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]] }]),
 	);
-	return [{ id: WORKFLOW_ID, name: 'E2E every operation', nodes, connections, active: false, settings: { executionOrder: 'v1' } } as WorkflowJson];
+	const fromDisk = [
+		manualTrigger,
+		{
+			id: 'a1f6c1f0-0000-4000-8000-0000000f0101',
+			name: 'Read File',
+			type: 'n8n-nodes-base.readWriteFile',
+			typeVersion: 1,
+			position: [220, 0],
+			parameters: { operation: 'read', fileSelector: join(filesDir, FILE_NAME), options: {} },
+		},
+		{
+			id: 'a1f6c1f0-0000-4000-8000-0000000f0102',
+			name: 'Coze Upload',
+			type: 'n8n-nodes-coze.cozeWorkflow',
+			typeVersion: 1,
+			position: [440, 0],
+			parameters: {
+				operation: 'run',
+				workflowId: byId(OPERATIONS_WF.file),
+				runMode: 'sync',
+				...json,
+				options: { fileInputs: { file: [{ name: 'doc', binaryProperty: 'data' }] } },
+			},
+			credentials: { cozeApi: credential },
+		},
+	];
+	return [
+		{ id: WORKFLOW_ID, name: 'E2E every operation', nodes, connections, active: false, settings: { executionOrder: 'v1' } } as WorkflowJson,
+		{
+			id: FILE_WORKFLOW_ID,
+			name: 'E2E a file from disk',
+			nodes: fromDisk,
+			connections: {
+				[manualTrigger.name]: { main: [[{ node: 'Read File', type: 'main', index: 0 }]] },
+				'Read File': { main: [[{ node: 'Coze Upload', type: 'main', index: 0 }]] },
+			},
+			active: false,
+			settings: { executionOrder: 'v1' },
+		} as WorkflowJson,
+	];
 }
 
 /** Runs with `n8n execute`, so before `n8n start` (both want the task broker's port). */
@@ -105,6 +162,23 @@ export async function operationChecks(n8n: N8nInstance, emulator: CozeEmulator, 
 			strictEqual(out('Coze Chat Again').conversation_id, out('Coze Chat').conversation_id);
 			const resumes = emulator.requests.filter((request) => /resume/.test(request.path)).map((request) => request.path);
 			deepStrictEqual(resumes.sort(), ['/v1/workflow/stream_resume', '/v1/workflows/resume']);
+		},
+	});
+}
+
+/** Read/Write Files from Disk → Coze Workflow: the file goes to Coze with its name and bytes. */
+export async function diskFileChecks(n8n: N8nInstance, emulator: CozeEmulator, check: Check): Promise<void> {
+	await check({
+		name: `a file read from disk (Read/Write Files from Disk, "${FILE_NAME}") is uploaded to Coze with its name and bytes and sent as the workflow's file input`,
+		run: async () => {
+			const result = await n8n.execute(FILE_WORKFLOW_ID);
+			strictEqual(result.run.status, 'success', result.output.slice(-3000));
+			const upload = emulator.uploads.find((entry) => entry.fileName === FILE_NAME);
+			ok(upload, JSON.stringify(emulator.uploads.map((entry) => entry.fileName)));
+			strictEqual(upload.bytes.toString('utf8'), FILE_TEXT);
+			const [run] = emulator.runsOf(OPERATIONS_WF.file);
+			const doc = (run?.body as { parameters?: { doc?: string } } | undefined)?.parameters?.doc;
+			deepStrictEqual(JSON.parse(String(doc)), { file_id: upload.id });
 		},
 	});
 }

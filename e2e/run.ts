@@ -13,7 +13,7 @@ import { BROWSER_ID, N8nInstance, nodeOutput, type N8nLine } from '../scripts/li
 import { COZE_NODE, cozeCredential, cozeOAuthCredential, manualTrigger, rowsWorkflow, webhookWorkflow } from '../scripts/lib/workflows';
 import { agentChecks, agentWorkflows, startScriptedOpenAi } from './agent';
 import { editorChecks, editorWorkflows } from './editor';
-import { editorEndpointChecks, operationChecks, operationWorkflows, setUpOperations } from './operations';
+import { diskFileChecks, editorEndpointChecks, filesFolder, operationChecks, operationWorkflows, setUpOperations } from './operations';
 import { startStudioSetup, studioChecks } from './studio';
 
 const TOKEN = 'pat_e2e_secret_token_0123456789';
@@ -161,7 +161,8 @@ async function runLine(line: N8nLine): Promise<void> {
 	setUpOperations(emulator);
 	const model = await startScriptedOpenAi();
 	const studio = await startStudioSetup(emulator);
-	const n8n = await N8nInstance.create(line).catch(async (error: unknown) => {
+	const filesDir = filesFolder();
+	const n8n = await N8nInstance.create(line, { extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir } }).catch(async (error: unknown) => {
 		await studio.stop();
 		await model.close();
 		throw error;
@@ -174,7 +175,7 @@ async function runLine(line: N8nLine): Promise<void> {
 			studio.credential,
 			model.credential,
 		]);
-		await n8n.importWorkflows([...workflows(), ...studio.workflows, ...operationWorkflows(), ...agentWorkflows(), ...editorWorkflows()]);
+		await n8n.importWorkflows([...workflows(), ...studio.workflows, ...operationWorkflows(filesDir), ...agentWorkflows(), ...editorWorkflows()]);
 
 		await check(line, v, {
 			name: `the README's manual install (npm install n8n-nodes-coze in ~/.n8n/nodes, Node ${n8n.manualInstall?.node}) adds the package and nothing else`,
@@ -327,6 +328,7 @@ async function runLine(line: N8nLine): Promise<void> {
 		// With `n8n execute`, before the server below starts (both would claim the task broker's port).
 		await studioChecks(n8n, studio, emulator, async (testCase) => await check(line, v, testCase));
 		await operationChecks(n8n, emulator, async (testCase) => await check(line, v, testCase));
+		await diskFileChecks(n8n, emulator, async (testCase) => await check(line, v, testCase));
 		await agentChecks(n8n, emulator, model, async (testCase) => await check(line, v, testCase));
 
 		await n8n.activate('CozeE2eHook00001');

@@ -127,8 +127,9 @@ describe('many items', () => {
 
 	describe('Max Concurrent Runs', () => {
 		it.each([1, 5, 20])('keeps at most %d runs in flight, and the output in input order', async (concurrency) => {
-			// One at a time is proven at any latency; many at a time need the pool to fill within one answer.
-			emulators.cloud.latencyMs = concurrency === 1 ? 5 : 40;
+			// One at a time is proven at any latency; many at a time need the pool to fill within one
+			// answer, even on a busy machine: 5 ms per run in flight (100 ms for 20).
+			emulators.cloud.latencyMs = concurrency * 5;
 			const outcome = await run(40, { maxConcurrency: concurrency });
 			expect(outcome.status).toBe('success');
 			expect(emulators.cloud.maxConcurrentRuns(WF)).toBe(concurrency);

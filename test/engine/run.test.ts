@@ -373,6 +373,8 @@ describe('Stream and Async modes', () => {
 				expect(outcome.status).not.toBe('success');
 				expect(outcome.error?.message ?? '').not.toContain('still running');
 				const polls = () => emulators[dialect].requests.filter((r) => /run_histor/.test(r.path)).length;
+				// A look sent just before the cancel may reach the emulator a moment after it.
+				await new Promise((resolve) => setTimeout(resolve, 100));
 				const pollsAtCancel = polls();
 				expect(pollsAtCancel).toBeGreaterThan(0);
 				// Six poll intervals: a poll loop still going would have looked again.

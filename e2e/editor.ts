@@ -68,6 +68,15 @@ export async function editorChecks(n8n: N8nInstance, emulator: CozeEmulator, tok
 				await page.locator('[data-test-id="node-credentials-select"]').click();
 				await page.locator('[data-test-id="node-credentials-select-item-new"]').click();
 				const modal = page.locator('[data-test-id="editCredential-modal"]');
+				await modal.waitFor({ timeout: 30_000 });
+				// n8n 2.x offers both of the node's credential types in the dialog and may start on the
+				// one used last (OAuth, after the e2e's OAuth check): pick Access Token.
+				const mode = modal.locator('[data-test-id="credential-mode-dropdown-trigger"]');
+				if ((await mode.count()) > 0 && !((await mode.innerText()) ?? '').includes('Access Token')) {
+					await mode.click();
+					await page.getByText('Access Token', { exact: true }).last().click();
+				}
+				await modal.locator('[data-test-id="parameter-input-accessToken"]').waitFor({ timeout: 30_000 });
 				await modal.locator('[data-test-id="parameter-input-region"]').click();
 				await page.getByRole('option', { name: 'Custom Coze Cloud Endpoint' }).click();
 				await modal.locator('[data-test-id="parameter-input-baseUrl"] input').fill(emulator.url);

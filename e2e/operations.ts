@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { CozeEmulator } from '../test/emulator';
 import { SCHEMA_WORKFLOW_ID } from '../test/emulator';
 import { BROWSER_ID, nodeOutput, type N8nInstance, type WorkflowJson } from '../scripts/lib/n8n';
-import { CREDENTIAL_ID, CREDENTIAL_NAME, manualTrigger } from '../scripts/lib/workflows';
+import { byId, CREDENTIAL_ID, CREDENTIAL_NAME, linearWorkflow } from '../scripts/lib/workflows';
 
 export const OPERATIONS_WF = {
 	async: '7398000000000000201',
@@ -27,7 +27,6 @@ const FILE_WORKFLOW_ID = 'CozeE2eDiskFile1';
 const FILE_NAME = '报告 2026.txt';
 const FILE_TEXT = '第一季度报告 Q1 report\n';
 const credential = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME };
-const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 const json = { inputMode: 'json', parametersJson: '{"city":"杭州"}' };
 const resumeTheInterrupt = {
 	operation: 'resume',
@@ -82,23 +81,16 @@ export function operationWorkflows(filesDir: string): WorkflowJson[] {
 			{ operation: 'chat', workflowId: byId(OPERATIONS_WF.chat), message: '后天呢？', chatOwner: 'app', appId: '7400000000000000002', options: { conversationId: '={{ $json.conversation_id }}' } },
 		],
 	];
-	const nodes = [
-		manualTrigger,
-		...steps.map(([name, parameters], index) => ({
-			id: `a1f6c1f0-0000-4000-8000-0000000f${String(index).padStart(4, '0')}`,
-			name,
-			type: 'n8n-nodes-coze.cozeWorkflow',
-			typeVersion: 1,
-			position: [220 * (index + 1), 0],
-			parameters,
-			credentials: { cozeApi: credential },
-		})),
-	];
-	const connections = Object.fromEntries(
-		nodes.slice(0, -1).map((node, index) => [node.name, { main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]] }]),
-	);
+	const nodes = steps.map(([name, parameters], index) => ({
+		id: `a1f6c1f0-0000-4000-8000-0000000f${String(index).padStart(4, '0')}`,
+		name,
+		type: 'n8n-nodes-coze.cozeWorkflow',
+		typeVersion: 1,
+		position: [220 * (index + 1), 0],
+		parameters,
+		credentials: { cozeApi: credential },
+	}));
 	const fromDisk = [
-		manualTrigger,
 		{
 			id: 'a1f6c1f0-0000-4000-8000-0000000f0101',
 			name: 'Read File',
@@ -123,20 +115,7 @@ export function operationWorkflows(filesDir: string): WorkflowJson[] {
 			credentials: { cozeApi: credential },
 		},
 	];
-	return [
-		{ id: WORKFLOW_ID, name: 'E2E every operation', nodes, connections, active: false, settings: { executionOrder: 'v1' } } as WorkflowJson,
-		{
-			id: FILE_WORKFLOW_ID,
-			name: 'E2E a file from disk',
-			nodes: fromDisk,
-			connections: {
-				[manualTrigger.name]: { main: [[{ node: 'Read File', type: 'main', index: 0 }]] },
-				'Read File': { main: [[{ node: 'Coze Upload', type: 'main', index: 0 }]] },
-			},
-			active: false,
-			settings: { executionOrder: 'v1' },
-		} as WorkflowJson,
-	];
+	return [linearWorkflow(WORKFLOW_ID, 'E2E every operation', nodes), linearWorkflow(FILE_WORKFLOW_ID, 'E2E a file from disk', fromDisk)];
 }
 
 /** Runs with `n8n execute`, so before `n8n start` (both want the task broker's port). */

@@ -9,7 +9,7 @@ import { deepStrictEqual, ok, strictEqual } from 'node:assert/strict';
 import { startCozeEmulator, type CozeEmulator } from '../test/emulator';
 import { startStudioNginx, type StudioNginx } from '../scripts/lib/nginx';
 import { nodeOutput, type N8nInstance, type CredentialJson, type WorkflowJson } from '../scripts/lib/n8n';
-import { CREDENTIAL_ID, CREDENTIAL_NAME, manualTrigger } from '../scripts/lib/workflows';
+import { byId, CREDENTIAL_ID, CREDENTIAL_NAME, linearWorkflow } from '../scripts/lib/workflows';
 
 const STUDIO_TOKEN = 'pat_e2e_studio_secret_token_0123456789';
 const STUDIO_CREDENTIAL = { id: 'CozeStudioCred01', name: 'Coze Studio' };
@@ -41,15 +41,6 @@ function coze(name: string, parameters: Record<string, unknown>, credential: { i
 	};
 }
 
-function workflow(id: string, name: string, nodes: Array<Record<string, unknown> & { name: string }>): WorkflowJson {
-	const all = [manualTrigger, ...nodes];
-	const connections = Object.fromEntries(
-		all.slice(0, -1).map((node, index) => [node.name, { main: [[{ node: all[index + 1].name, type: 'main', index: 0 }]] }]),
-	);
-	return { id, name, nodes: all, connections, active: false, settings: { executionOrder: 'v1' } } as WorkflowJson;
-}
-
-const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 const studio = STUDIO_CREDENTIAL;
 const cloud = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME };
 const IDLE = { idleTimeout: 5 };
@@ -73,14 +64,14 @@ function studioWorkflows(): WorkflowJson[] {
 		options,
 	});
 	return [
-		workflow('CozeE2eStudioStr', 'E2E Studio stream behind nginx', [
+		linearWorkflow('CozeE2eStudioStr', 'E2E Studio stream behind nginx', [
 			coze('Coze Run', run(STUDIO_WF.long, 'stream', { ...IDLE, streamTimeout: 60, includeMessages: true }), studio, 300),
 		]),
-		workflow('CozeE2eStudioRes', 'E2E Studio stream pause and resume behind nginx', [
+		linearWorkflow('CozeE2eStudioRes', 'E2E Studio stream pause and resume behind nginx', [
 			coze('Coze Run', run(STUDIO_WF.ask, 'stream', { ...IDLE, streamTimeout: 60 }), studio, 300),
 			coze('Coze Resume', resume(STUDIO_WF.ask, { ...IDLE, timeout: 60 }), studio, 600),
 		]),
-		workflow('CozeE2eStudioCht', 'E2E Studio chat behind nginx', [
+		linearWorkflow('CozeE2eStudioCht', 'E2E Studio chat behind nginx', [
 			coze(
 				'Coze Chat',
 				{
@@ -95,7 +86,7 @@ function studioWorkflows(): WorkflowJson[] {
 				300,
 			),
 		]),
-		workflow('CozeE2eStudioUpl', 'E2E Studio uploads behind nginx', [
+		linearWorkflow('CozeE2eStudioUpl', 'E2E Studio uploads behind nginx', [
 			{
 				id: 'a1f6c1f0-0000-4000-8000-0000000e0001',
 				name: 'Files',
@@ -122,8 +113,8 @@ function studioWorkflows(): WorkflowJson[] {
 			},
 			coze('Coze Upload', { ...run(STUDIO_WF.files, 'sync', { fileInputs: { file: [{ name: 'doc', binaryProperty: 'data' }] } }) }, studio, 800),
 		]),
-		workflow('CozeE2eStudioPau', 'E2E Studio async pause', [coze('Coze Run', run(STUDIO_WF.pause, 'async', { pollInterval: 0.5 }), studio, 300)]),
-		workflow('CozeE2eCloudPaus', 'E2E cloud async pause and resume', [
+		linearWorkflow('CozeE2eStudioPau', 'E2E Studio async pause', [coze('Coze Run', run(STUDIO_WF.pause, 'async', { pollInterval: 0.5 }), studio, 300)]),
+		linearWorkflow('CozeE2eCloudPaus', 'E2E cloud async pause and resume', [
 			coze('Coze Run', run(STUDIO_WF.cloudPause, 'async', { pollInterval: 0.5 }), cloud, 300),
 			coze('Coze Resume', resume(STUDIO_WF.cloudPause, { pollInterval: 0.5 }), cloud, 600),
 		]),

@@ -124,6 +124,15 @@ const chain = (...names: string[]) =>
 		names.slice(0, -1).map((name, index) => [name, { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] }]),
 	);
 
+/** The Workflow field set By ID. */
+export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
+
+/** Manual Trigger → `nodes`, each connected to the one before it. */
+export function linearWorkflow(id: string, name: string, nodes: Array<Record<string, unknown> & { name: string }>): WorkflowJson {
+	const all = [manualTrigger, ...nodes];
+	return { id, name, nodes: all, connections: chain(...all.map((node) => node.name)), active: false, settings: { executionOrder: 'v1' } } as WorkflowJson;
+}
+
 /** Manual Trigger → rows as items → Coze Workflow → Result (the row next to Coze's answer). */
 export function rowsWorkflow(
 	id: string,

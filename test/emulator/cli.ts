@@ -4,26 +4,32 @@
  *   node dist/test/emulator/cli.js                     # one cloud and one studio emulator, random ports
  *   node dist/test/emulator/cli.js --dialect studio --port 8888 --token pat_demo
  *   node dist/test/emulator/cli.js --dialect cloud --latency 100   # answers runs after 100 ms
+ *   node dist/test/emulator/cli.js --dialect cloud --max-in-flight 20 --max-per-second 50
+ *       # an account rate limit (ratelimit.ts): runs beyond it get HTTP 429 with code 4009
  *   node dist/test/emulator/cli.js --dialect cloud --oauth-app 1234567890:kid_abc:./public.pem
  *       # registers an OAuth JWT service app (app id : public key fingerprint (kid) : RSA public key
  *       # PEM file; repeatable) for POST /api/permission/oauth2/token (cloud only, oauth.ts)
  *
  * Prints each emulator's URL, the valid token(s) and (cloud) the registered OAuth app ids; stops on
- * SIGINT / SIGTERM.
+ * SIGINT / SIGTERM. Started with an IPC channel (child_process `fork` or `stdio: [..., 'ipc']`), it
+ * answers the message `{ type: 'stats', workflowId }` with `{ type: 'stats', runsByKey, rateLimitRefusals }`
+ * (of the first emulator), for a parent that measures it from another process.
  */
 import { readFileSync } from 'node:fs';
 
-import type { CozeEmulator, Dialect, OAuthApp } from './index';
+import type { AccountRateLimit, CozeEmulator, Dialect, OAuthApp } from './index';
 import { DEFAULT_OAUTH_AUDIENCE, DEFAULT_TOKEN, OAUTH_TOKEN_PATH, startCozeEmulator } from './index';
 
 export const USAGE =
-	'usage: cli [--dialect cloud|studio|both] [--port N] [--token T]... [--latency MS] [--oauth-app APP_ID:KID:PUBLIC_KEY_PEM_FILE]...';
+	'usage: cli [--dialect cloud|studio|both] [--port N] [--token T]... [--latency MS] [--max-in-flight N] [--max-per-second N] [--oauth-app APP_ID:KID:PUBLIC_KEY_PEM_FILE]...';
 
 interface CliOptions {
 	dialects: Dialect[];
 	port: number;
 	tokens: string[];
 	latencyMs: number;
+	/** `--max-in-flight` / `--max-per-second`, when either is given. */
+	rateLimit?: AccountRateLimit;
 	/** `--oauth-app` values, PEM files read. */
 	oauthApps: OAuthApp[];
 }
@@ -51,6 +57,12 @@ export function parseArgs(argv: string[]): CliOptions {
 	let dialects: Dialect[] = ['cloud', 'studio'];
 	let port = 0;
 	let latencyMs = 0;
+	let rateLimit: AccountRateLimit | undefined;
+	const limitValue = (flag: string, v: string): number => {
+		const n = Number(v);
+		if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a whole number >= 1`);
+		return n;
+	};
 	const tokens: string[] = [];
 	const oauthApps: OAuthApp[] = [];
 	for (let i = 0; i < argv.length; i++) {
@@ -82,6 +94,12 @@ export function parseArgs(argv: string[]): CliOptions {
 				if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error('--latency must be a number of milliseconds');
 				break;
 			}
+			case '--max-in-flight':
+				rateLimit = { ...rateLimit, maxInFlight: limitValue(flag, value()) };
+				break;
+			case '--max-per-second':
+				rateLimit = { ...rateLimit, perSecond: limitValue(flag, value()) };
+				break;
 			case '--oauth-app':
 				oauthApps.push(parseOAuthApp(value()));
 				break;
@@ -93,7 +111,7 @@ export function parseArgs(argv: string[]): CliOptions {
 		}
 	}
 	if (port !== 0 && dialects.length > 1) throw new Error('--port needs a single --dialect');
-	return { dialects, port, tokens: tokens.length > 0 ? tokens : [DEFAULT_TOKEN], latencyMs, oauthApps };
+	return { dialects, port, tokens: tokens.length > 0 ? tokens : [DEFAULT_TOKEN], latencyMs, rateLimit, oauthApps };
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -102,6 +120,7 @@ export async function main(argv: string[]): Promise<void> {
 	for (const dialect of opts.dialects) {
 		const emu = await startCozeEmulator({ dialect, port: opts.port, validTokens: opts.tokens, oauthApps: opts.oauthApps });
 		emu.latencyMs = opts.latencyMs;
+		if (opts.rateLimit) emu.setAccountRateLimit(opts.rateLimit);
 		emulators.push(emu);
 		process.stdout.write(`coze emulator (${dialect}) listening on ${emu.url}  token: ${opts.tokens.join(', ')}\n`);
 		if (dialect === 'cloud' && opts.oauthApps.length > 0) {
@@ -113,6 +132,19 @@ export async function main(argv: string[]): Promise<void> {
 		process.stdout.write(`\n${signal}: stopping coze emulator\n`);
 		void Promise.all(emulators.map((e) => e.close())).then(() => process.exit(0));
 	};
+	if (process.send) {
+		process.on('message', (message: { type?: string; workflowId?: string }) => {
+			if (message?.type !== 'stats' || typeof message.workflowId !== 'string') return;
+			const first = emulators[0];
+			process.send?.({
+				type: 'stats',
+				runsByKey: Object.fromEntries(first.runsByKey(message.workflowId)),
+				rateLimitRefusals: first.rateLimitRefusals,
+			});
+		});
+		// The parent going away ends the emulator too.
+		process.once('disconnect', () => stop('disconnect'));
+	}
 	process.once('SIGINT', () => stop('SIGINT'));
 	process.once('SIGTERM', () => stop('SIGTERM'));
 }

@@ -7,6 +7,7 @@ import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { IdGenerator } from './ids';
+import type { RateLimitState } from './ratelimit';
 import type {
 	AsyncScenario,
 	CatalogueWorkflow,
@@ -205,6 +206,8 @@ export interface EmulatorState {
 	readonly runCounts: Map<string, Map<string, number>>;
 	/** In-flight run requests per workflow id (accounting.ts). */
 	readonly concurrency: Map<string, { current: number; max: number }>;
+	/** The account-wide rate limit and what it has counted (ratelimit.ts). */
+	readonly rateLimit: RateLimitState;
 	/** OAuth (oauth.ts): registered keys by kid. */
 	readonly oauthKeys: Map<string, OAuthKey>;
 	/** The `aud` a token-request JWT must carry. */

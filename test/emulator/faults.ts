@@ -12,7 +12,8 @@
  *    delays the answers): only when the dialect routes the path and the request passes the same
  *    checks dispatch.ts makes before a handler (cloud Bearer auth; Studio body size + API-key
  *    auth) — an unauthenticated request gets its normal auth answer and consumes nothing. The
- *    fault is the head of the workflow's queue, else a draw of its FaultRate plan, else none.
+ *    fault is the head of the workflow's queue, else a draw of its FaultRate plan, else a refusal
+ *    by the account rate limit (ratelimit.ts; answered at once unless it says otherwise), else none.
  * 4. `latencyMs` is waited (a timer; cancelled if the client goes away or the emulator closes).
  * 5. No fault → the normal pipeline (auth, routing, scenario). `rateLimit` → refused without
  *    running. The other faults run the normal pipeline first (the run happens, with all its side
@@ -22,6 +23,7 @@ import { createServer } from 'node:net';
 import type { ServerResponse } from 'node:http';
 
 import { trackInFlight } from './accounting';
+import { accountLimitFault } from './ratelimit';
 import { cloudAuth, studioAuth } from './auth';
 import type { EmulatorState, FaultRatePlan, Interceptor, Reply, RequestContext } from './core';
 import { routedPath, trickleReply } from './core';
@@ -160,7 +162,14 @@ export function faultInterceptor(dispatch: Dispatch): Interceptor {
 		let fault: Fault | undefined;
 		if (c.kind === 'run' && c.workflowId !== undefined) {
 			trackInFlight(state, c.workflowId, ctx.res);
-			if (c.routed && passesGate(ctx)) fault = nextFault(state, c.workflowId);
+			if (c.routed && passesGate(ctx)) {
+				fault = nextFault(state, c.workflowId);
+				if (!fault) {
+					const refusal = accountLimitFault(state, ctx.res);
+					if (refusal && !state.rateLimit.limit?.refuseAfterLatency) return await applyFault(ctx, refusal, dispatch);
+					fault = refusal;
+				}
+			}
 		} else if (c.kind === 'history' && c.workflowId !== undefined && passesGate(ctx)) {
 			fault = state.historyFaultQueues.get(c.workflowId)?.shift();
 		}

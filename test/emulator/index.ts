@@ -37,6 +37,7 @@ import { routedPath } from './core';
 import { dispatchCloud, dispatchStudio, RUN_REQUEST_PATHS } from './dispatch';
 import { faultInterceptor, queueFaults, queueHistoryFaults, setFaultRate } from './faults';
 import { IdGenerator } from './ids';
+import { checkAccountRateLimit, newRateLimitState } from './ratelimit';
 import { isJsonObject } from './json';
 import {
 	checkClockOffset,
@@ -71,6 +72,7 @@ export type {
 	Chunking,
 	CozeEmulator,
 	Dialect,
+	AccountRateLimit,
 	ExpiredTokenAnswer,
 	Fault,
 	FaultRate,
@@ -158,6 +160,7 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 		faultRates: new Map(),
 		runCounts: new Map(),
 		concurrency: new Map(),
+		rateLimit: newRateLimitState(),
 		oauthKeys: new Map(),
 		oauthAudience: audience,
 		clockOffsetSeconds: startClockOffset,
@@ -235,6 +238,13 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 		runCount: (workflowId, key) => runCountOf(state, workflowId, key),
 		runsByKey: (workflowId) => new Map(state.runCounts.get(workflowId) ?? []),
 		maxConcurrentRuns: (workflowId) => state.concurrency.get(workflowId)?.max ?? 0,
+		setAccountRateLimit: (limit) => {
+			checkAccountRateLimit(limit);
+			state.rateLimit.limit = limit === undefined ? undefined : { ...limit };
+		},
+		get rateLimitRefusals(): number {
+			return state.rateLimit.refusals;
+		},
 		resetConcurrency: () => resetConcurrency(state),
 		addOAuthApp: (app) => registerOAuthApp(state, app),
 		get clockOffsetSeconds(): number {
@@ -293,6 +303,8 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 			state.uploadLimits = startLimits();
 			state.latencyMs = 0;
 			resetConcurrency(state); // in-flight requests stay counted until they end
+			state.rateLimit.limit = undefined;
+			state.rateLimit.refusals = 0;
 			// OAuth: registered apps, used jti values and issued tokens are kept (tokens stay valid until they expire).
 			state.clockOffsetSeconds = startClockOffset;
 			state.maxTokenLifetimeSeconds = startMaxLifetime;

@@ -255,6 +255,19 @@ export type RateLimitVia = 'http429' | 'code4009' | 'code4020';
  * refusal of coze-api.md §1.2 (`{error_code, error_message}`), with the request's own signed JWT
  * as both the code and part of the message.
  */
+/** An account-wide rate limit (ratelimit.ts says what each field stands for and why). */
+export interface AccountRateLimit {
+	/** Accepted run requests in flight at once; one more is refused. */
+	maxInFlight?: number;
+	/** Run requests accepted within any 1 000 ms; one more is refused. */
+	perSecond?: number;
+	/** Shape of the refusal; default `http429`. */
+	via?: RateLimitVia;
+	retryAfterSeconds?: number;
+	/** Answer a refusal only after `latencyMs`, like every other answer (default: at once). */
+	refuseAfterLatency?: boolean;
+}
+
 export type TokenEndpointFault = { kind: 'trickle'; intervalMs?: number } | { kind: 'echoJwt' };
 
 export type Fault =
@@ -570,6 +583,13 @@ export interface CozeEmulator {
 	maxConcurrentRuns(workflowId: string): number;
 	/** Forgets the maxima of `maxConcurrentRuns` (each restarts at the number of requests in flight now). */
 	resetConcurrency(): void;
+	/**
+	 * An account-wide rate limit on run-type requests (ratelimit.ts: in flight and/or per second,
+	 * the refusal's shape and timing); undefined (the default, and after `reset()`) removes it.
+	 */
+	setAccountRateLimit(limit: AccountRateLimit | undefined): void;
+	/** Requests the account rate limit refused since the start / the last `reset()`. */
+	readonly rateLimitRefusals: number;
 
 	// ------------------------------------------------------------ OAuth JWT (cloud; see oauth.ts)
 

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_MAX_ANSWER_MB } from '../../shared/transport';
+import { DEFAULT_MAX_ANSWER_MB, DEFAULT_MAX_CONCURRENCY } from '../../shared/transport';
 import { WORKFLOW_ID_REGEX, WORKFLOW_URL_REGEX } from '../../shared/decoding/workflowId';
 
 export const workspaceField: INodeProperties = {
@@ -181,8 +181,6 @@ export const fileInputsOption: INodeProperties = {
 	],
 };
 
-export const DEFAULT_MAX_CONCURRENCY = 5;
-
 /** Node-wide options (read from the first item): how many items run at once, retries, and the answer budget. */
 export const concurrencyAndRetryOptions: INodeProperties[] = [
 	{
@@ -192,7 +190,7 @@ export const concurrencyAndRetryOptions: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 100 },
 		default: DEFAULT_MAX_CONCURRENCY,
 		description:
-			'How many items call Coze at the same time. The output keeps the order of the input. Coze allows about 50 runs a second on a free plan.',
+			'How many items call Coze at the same time, at most. While Coze answers that the rate limit is reached, fewer go at once, then more again gradually. The output keeps the order of the input.',
 	},
 	{
 		displayName: 'Max Attempts',

@@ -2,8 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError }
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { asNodeError, failureDetails, failureOf } from '../../shared/decoding/errors';
-import { runScrubber } from '../../shared/transport';
-import { DEFAULT_MAX_CONCURRENCY } from './common.descriptions';
+import { maxConcurrencyOf, runScrubber } from '../../shared/transport';
 import * as chat from './chat.operation';
 import * as getRunResult from './getRunResult.operation';
 import * as resume from './resume.operation';
@@ -19,7 +18,8 @@ const operations: Record<string, Operation> = {
 };
 
 /**
- * Runs the chosen operation once per input item, up to Max Concurrent Runs items at a time.
+ * Runs the chosen operation once per input item, up to Max Concurrent Runs items at a time
+ * (fewer requests leave at once while Coze rate limits them: transport/pacing.ts).
  * Every output item is paired to its input and the output keeps input order; under Continue
  * On Fail a failed item becomes one error item in its place. Without it, the first failure
  * (in input order) stops the node once the items already under way have finished.
@@ -31,7 +31,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!operation) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not supported`);
 	}
-	const concurrency = Math.max(1, Math.floor(Number(this.getNodeParameter('options.maxConcurrency', 0, DEFAULT_MAX_CONCURRENCY))));
+	const concurrency = maxConcurrencyOf(this);
 	const continueOnFail = this.continueOnFail();
 
 	const output: INodeExecutionData[] = new Array(items.length);

@@ -8,9 +8,11 @@ import { maxAnswerBytesOf, readBody } from './budget';
 import type { CozeConnection, CozeContext } from './connection';
 import { interpretResponse, isTokenRefusal, requestFailure } from './failures';
 import { credentialsForRequest, markTokenRefused } from './oauth';
-import { retryPolicyOf, retryWait } from './retry';
+import type { SlotOutcome } from './pacing';
+import { adaptiveLimitOf } from './pacing';
+import { retryPolicyOf, retryWait, slotOutcomeOf } from './retry';
 import type { CozeRequest, CozeResponse, RawResponse, StreamBody } from './types';
-import { Watchdog } from './watchdog';
+import { RequestStopped, Watchdog } from './watchdog';
 
 /**
  * Every JSON request to Coze goes through here: authentication by the credential, no
@@ -22,26 +24,50 @@ export async function cozeApiRequest(this: CozeContext, connection: CozeConnecti
 	return await withRetries(this, connection, request, async () => await sendOnce.call(this, connection, request));
 }
 
+/** What an attempt may do with its place among the requests in flight (pacing.ts). */
+export interface AttemptSlot {
+	/**
+	 * Keeps the place after the attempt returns, for an answer read later (a stream); the
+	 * function returned gives it back. Without this, the place is given back when the attempt ends.
+	 */
+	keep: () => (outcome: SlotOutcome) => void;
+}
+
 /**
  * Runs `attempt` until it succeeds or fails in a way that must not be retried (see
  * retry.ts), waiting between attempts without timers of our own and stopping when n8n
- * cancels. No retry or Retry-After wait carries the request past its Timeout.
+ * cancels. No retry or Retry-After wait carries the request past its Timeout. Each attempt
+ * first waits for a place among the run's requests in flight, so that the run paces itself
+ * to what Coze accepts (pacing.ts).
  */
 export async function withRetries<T>(
 	context: CozeContext,
 	connection: CozeConnection,
 	request: CozeRequest,
-	attempt: () => Promise<T>,
+	attempt: (slot: AttemptSlot) => Promise<T>,
 ): Promise<T> {
 	const policy = retryPolicyOf(context);
 	const signal = cancelSignalOf(context);
+	const limit = adaptiveLimitOf(context);
 	let renewedAfterRefusal = false;
 	const giveUpAt = Date.now() + request.timeoutMs;
 	for (let attemptNumber = 1; ; attemptNumber++) {
+		const slot = limit ? await limit.acquire(signal) : undefined;
+		if (limit && !slot) throw requestFailure(context.getNode(), new RequestStopped('cancelled'), connection, request);
+		let kept = false;
+		const held: AttemptSlot = {
+			keep: () => {
+				kept = true;
+				return (outcome) => slot?.release(outcome);
+			},
+		};
 		try {
-			return await attempt();
+			const result = await attempt(held);
+			if (!kept) slot?.release('accepted');
+			return result;
 		} catch (error) {
 			const nodeError = connection.scrubber.error(asNodeError(context.getNode(), error, request.itemIndex));
+			slot?.release(nodeError instanceof NodeApiError ? slotOutcomeOf(nodeError) : 'neutral');
 			// An OAuth token can expire early or be revoked. Coze refused the request before
 			// running anything, so it is safe to send it once more with a new token.
 			if (connection.oauth && !renewedAfterRefusal && isTokenRefusal(failureOf(nodeError))) {
@@ -69,6 +95,8 @@ async function sendOnce(this: CozeContext, connection: CozeConnection, request: 
 	const node = this.getNode();
 	const cancelSignal = cancelSignalOf(this);
 	const watchdog = new Watchdog({ timeoutMs: request.timeoutMs, signal: cancelSignal });
+	// A cancelled execution sends nothing more, not even a request it had already prepared.
+	if (watchdog.stopReason) throw requestFailure(node, new RequestStopped(watchdog.stopReason), connection, request);
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${connection.baseUrl}${request.path}`,

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions, Nod
 
 import { failureOf } from '../decoding/errors';
 import { oncePerRun } from '../utils/perRun';
+import type { SlotOutcome } from './pacing';
 
 export interface RetryPolicy {
 	/** Attempts in all, the first included. */
@@ -55,6 +56,16 @@ export function classifyFailure(error: NodeApiError): FailureClass {
 	if (coze.uncertainAnswer === true) return 'mayHaveStarted';
 	if (coze.code === undefined && coze.httpStatus !== undefined && coze.httpStatus >= 500) return 'mayHaveStarted';
 	return 'final';
+}
+
+/**
+ * What a failed request tells the pacing (pacing.ts): a rate limit, an answer of any other
+ * kind (Coze took the request in), or nothing (the connection failed before any answer).
+ */
+export function slotOutcomeOf(error: NodeApiError): SlotOutcome {
+	if (classifyFailure(error) === 'rateLimit') return 'rateLimited';
+	const coze = failureOf(error);
+	return coze.connectionCode === undefined && (coze.httpStatus !== undefined || coze.code !== undefined) ? 'accepted' : 'neutral';
 }
 
 /** How long to wait before attempt `attempt + 1`, or undefined not to retry. */

@@ -6,9 +6,10 @@ import { NotAnEventStream, readSseEvents, SseTooLarge } from '../decoding/sse';
 import { MAX_ERROR_BODY_BYTES, maxAnswerBytesOf, readBody, watchedChunks } from './budget';
 import type { CozeConnection } from './connection';
 import { headerValue, interpretResponse, logidHeader, requestFailure } from './failures';
+import type { AttemptSlot } from './request';
 import { authenticatedRequest, headersWithin, withRetries } from './request';
 import type { CozeStream, CozeStreamRequest, RawResponse, StreamBody } from './types';
-import { Watchdog } from './watchdog';
+import { RequestStopped, Watchdog } from './watchdog';
 
 const NOT_A_STREAM = {
 	summary: 'Coze answered with a JSON document instead of an event stream',
@@ -26,10 +27,15 @@ export async function cozeStreamRequest(
 	connection: CozeConnection,
 	request: CozeStreamRequest,
 ): Promise<CozeStream> {
-	return await withRetries(this, connection, request, async () => await openStream.call(this, connection, request));
+	return await withRetries(this, connection, request, async (slot) => await openStream.call(this, connection, request, slot));
 }
 
-async function openStream(this: IExecuteFunctions, connection: CozeConnection, request: CozeStreamRequest): Promise<CozeStream> {
+async function openStream(
+	this: IExecuteFunctions,
+	connection: CozeConnection,
+	request: CozeStreamRequest,
+	slot: AttemptSlot,
+): Promise<CozeStream> {
 	const node = this.getNode();
 	const controller = new AbortController();
 	const watchdog = new Watchdog({
@@ -37,11 +43,13 @@ async function openStream(this: IExecuteFunctions, connection: CozeConnection, r
 		idleTimeoutMs: request.idleTimeoutMs,
 		signal: this.getExecutionCancelSignal(),
 	});
-	watchdog.onStop(() => controller.abort());
 	const fail = (error: unknown): never => {
 		watchdog.finish();
 		throw requestFailure(node, error, connection, request);
 	};
+	// A cancelled execution sends nothing more, not even a request it had already prepared.
+	if (watchdog.stopReason) fail(new RequestStopped(watchdog.stopReason));
+	watchdog.onStop(() => controller.abort());
 
 	let response: RawResponse;
 	try {
@@ -85,6 +93,10 @@ async function openStream(this: IExecuteFunctions, connection: CozeConnection, r
 
 	const { scrubber } = connection;
 	const logid = logidHeader(response.headers, connection);
+	// The run is in flight until its stream ends: so long it keeps its place among the run's
+	// requests. A stream nobody reads gives it back when its Timeout stops it.
+	const releaseSlot = slot.keep();
+	watchdog.onStop(() => releaseSlot('accepted'));
 	const maxEventChars = maxAnswerBytesOf(this);
 	async function* events(): AsyncGenerator<SseEvent> {
 		try {
@@ -101,6 +113,7 @@ async function openStream(this: IExecuteFunctions, connection: CozeConnection, r
 			fail(error);
 		} finally {
 			watchdog.finish();
+			releaseSlot('accepted');
 			if (!controller.signal.aborted) controller.abort();
 			body.destroy?.();
 		}

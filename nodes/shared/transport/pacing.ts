@@ -1,0 +1,157 @@
+import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { oncePerRun } from '../utils/perRun';
+import { retryPolicyOf } from './retry';
+
+export const DEFAULT_MAX_CONCURRENCY = 5;
+
+/** How a request that held a slot ended, as far as Coze's limits are concerned. */
+export type SlotOutcome = 'accepted' | 'rateLimited' | 'neutral';
+
+/** One request's place among those in flight. */
+export interface Slot {
+	/** Counted once, however often it is called. */
+	release: (outcome: SlotOutcome) => void;
+}
+
+// On a refusal the limit falls to this share of what Coze was seen to accept: a little below
+// the server's limit, with room for other clients of the same account (each n8n execution, on
+// each worker, paces itself) to take their share.
+const DECREASE_FACTOR = 0.9;
+// Probing above the last known ceiling waits this many round trips at most (see `probeDelay`).
+const MAX_PROBE_DELAY = 16;
+
+/**
+ * How many requests of a run may be in flight: at most Max Concurrent Runs, fewer while Coze
+ * rate limits them. It works as TCP's congestion control does. A rate-limit answer cuts the
+ * limit at once, to a share of the requests Coze had accepted when it refused (its ceiling);
+ * each accepted request then raises it by 1/limit, one more request per round trip, back to
+ * that ceiling. Beyond the ceiling it probes ever more slowly while Coze keeps refusing there,
+ * so that the run settles just under what the account allows instead of bouncing off it. A
+ * refusal of a request sent before the last cut says nothing new and cuts nothing, and an
+ * answer to one does not grow the limit either.
+ *
+ * New requests leave as answers come back, not as refusals do: a limit per second refuses at
+ * once, and a freed place handed straight on would only be refused again. When a refusal leaves
+ * nothing in flight, the next request waits `pauseMs` (Retry Wait) first.
+ *
+ * It only decides when a request leaves: what is resent after a refusal is decided by
+ * retry.ts, and a run that may have started is never resent.
+ */
+export class AdaptiveLimit {
+	private limit: number;
+	private inFlight = 0;
+	/** Bumped at every cut: a request sent before it carries an older epoch. */
+	private epoch = 0;
+	/** Most requests Coze was seen to accept at once; Infinity until the first refusal. */
+	private ceiling = Infinity;
+	/** Round trips per step above the ceiling: doubles at each refusal there, back to 1 when Coze takes more. */
+	private probeDelay = 1;
+	private readonly waiting: Array<() => void> = [];
+
+	constructor(
+		readonly max: number,
+		private readonly pauseMs = 0,
+	) {
+		this.limit = max;
+	}
+
+	/** Requests that may be in flight now. */
+	get current(): number {
+		return Math.max(1, Math.floor(this.limit));
+	}
+
+	/** A slot, once fewer than `current` requests are in flight; undefined if `signal` fires first. */
+	async acquire(signal?: AbortSignal): Promise<Slot | undefined> {
+		if (signal?.aborted) return undefined;
+		if (this.waiting.length > 0 || this.inFlight >= this.current) {
+			const admitted = await this.queue(signal);
+			if (!admitted) return undefined;
+		} else {
+			this.inFlight++;
+		}
+		return this.slot();
+	}
+
+	private async queue(signal: AbortSignal | undefined): Promise<boolean> {
+		return await new Promise<boolean>((resolve) => {
+			const admit = () => {
+				signal?.removeEventListener('abort', leave);
+				resolve(true);
+			};
+			const leave = () => {
+				const at = this.waiting.indexOf(admit);
+				if (at !== -1) this.waiting.splice(at, 1);
+				resolve(false);
+			};
+			this.waiting.push(admit);
+			signal?.addEventListener('abort', leave, { once: true });
+		});
+	}
+
+	private slot(): Slot {
+		const sentInEpoch = this.epoch;
+		// What Coze was holding of ours when this request reached it.
+		const othersInFlight = this.inFlight - 1;
+		let released = false;
+		return {
+			release: (outcome) => {
+				if (released) return;
+				released = true;
+				this.inFlight--;
+				if (outcome === 'rateLimited') {
+					this.refused(sentInEpoch, othersInFlight);
+					if (this.inFlight === 0) void sleep(this.pauseMs).then(() => this.admitWaiting());
+					return;
+				}
+				if (outcome === 'accepted') this.accepted(sentInEpoch, othersInFlight);
+				this.admitWaiting();
+			},
+		};
+	}
+
+	private refused(sentInEpoch: number, othersInFlight: number): void {
+		if (sentInEpoch !== this.epoch) return;
+		const ceiling = Math.max(1, othersInFlight);
+		this.probeDelay = ceiling <= this.ceiling ? Math.min(MAX_PROBE_DELAY, this.probeDelay * 2) : 1;
+		this.ceiling = ceiling;
+		this.limit = Math.max(1, Math.min(this.limit, ceiling) * DECREASE_FACTOR);
+		this.epoch++;
+	}
+
+	private accepted(sentInEpoch: number, othersInFlight: number): void {
+		if (othersInFlight + 1 > this.ceiling) {
+			// Coze took more at once than it did before: its limit has risen.
+			this.ceiling = othersInFlight + 1;
+			this.probeDelay = 1;
+		}
+		// Only what was sent at the current limit tells whether it can grow.
+		if (sentInEpoch !== this.epoch || this.limit >= this.max) return;
+		const step = this.limit < this.ceiling ? 1 : 1 / this.probeDelay;
+		this.limit = Math.min(this.max, this.limit + step / this.current);
+	}
+
+/** The slot is taken for the waiter before it wakes, so that no newcomer takes it in between. */
+	private admitWaiting(): void {
+		while (this.waiting.length > 0 && this.inFlight < this.current) {
+			this.inFlight++;
+			this.waiting.shift()?.();
+		}
+	}
+}
+
+/**
+ * The run's limit, shared by all its items and requests. Max Concurrent Runs is node-wide,
+ * read from the first item; listings in the editor (no input items) are not paced.
+ */
+export function adaptiveLimitOf(context: IExecuteFunctions | ILoadOptionsFunctions): AdaptiveLimit | undefined {
+	if (!('getInputData' in context)) return undefined;
+	return oncePerRun(context, 'adaptiveLimit', () => new AdaptiveLimit(maxConcurrencyOf(context), retryPolicyOf(context).baseWaitMs));
+}
+
+/** Max Concurrent Runs as a whole number of at least 1. */
+export function maxConcurrencyOf(context: IExecuteFunctions): number {
+	const value = Number(context.getNodeParameter('options.maxConcurrency', 0, DEFAULT_MAX_CONCURRENCY));
+	return Number.isFinite(value) ? Math.max(1, Math.floor(value)) : DEFAULT_MAX_CONCURRENCY;
+}

@@ -53,4 +53,18 @@ describe('pacing against the account rate limit', () => {
 		// Had the place been given back with the headers, each round would send 10 streams (about 55 refused; 13 to 14 here).
 		expect(emulators.cloud.rateLimitRefusals).toBeLessThan(25);
 	}, 30_000);
+
+	it('sends nothing more once n8n cancels: neither the items waiting for a place nor those not yet started', async () => {
+		emulators.cloud.latencyMs = 300;
+		emulators.cloud.setAccountRateLimit({ maxInFlight: 2 });
+		const outcome = await run(12, { maxConcurrency: 6, retryWait: 0.05 }, { cancelAfterMs: 450 });
+		expect(outcome.status).not.toBe('success');
+		const sentAtCancel = emulators.cloud.runRequestsOf(WF).length;
+		// 6 at the start (4 refused at once), then the 2 places in turn: 2 more at about 300 ms.
+		expect(sentAtCancel).toBeGreaterThanOrEqual(6);
+		expect(sentAtCancel).toBeLessThanOrEqual(10);
+		// Two answers' time: the items still queued or unstarted would have gone by now.
+		await new Promise((resolve) => setTimeout(resolve, 700));
+		expect(emulators.cloud.runRequestsOf(WF)).toHaveLength(sentAtCancel);
+	}, 30_000);
 });

@@ -27,7 +27,7 @@ export function runParametersFor(workflowId: string, overrides: INodeParameters 
  */
 export function useNumberedItems(token: string, workflowId: string) {
 	const { emulators, run: runNode } = useNodeRuns(token);
-	async function run(count: number, options: INodeParameters = {}, extra: { continueOnFail?: boolean; mode?: string } = {}): Promise<CozeRunOutcome> {
+	async function run(count: number, options: INodeParameters = {}, extra: { continueOnFail?: boolean; mode?: string; cancelAfterMs?: number } = {}): Promise<CozeRunOutcome> {
 		const parameters: INodeParameters = {
 			operation: 'run',
 			workflowId: byId(workflowId),
@@ -36,7 +36,7 @@ export function useNumberedItems(token: string, workflowId: string) {
 			parameters: { parameter: [{ name: 'request_id', value: '={{ "item-" + $json.n }}' }] },
 			options: { retryWait: 0.02, ...options },
 		};
-		return await runNode('cloud', parameters, Array.from({ length: count }, (_, n) => ({ n })), { continueOnFail: extra.continueOnFail });
+		return await runNode('cloud', parameters, Array.from({ length: count }, (_, n) => ({ n })), { continueOnFail: extra.continueOnFail, cancelAfterMs: extra.cancelAfterMs });
 	}
 	/** Every numbered item ran exactly once, and nothing else ran. */
 	function expectEachItemRanOnce(count: number): void {

@@ -115,6 +115,31 @@ describe('Coze OAuth (JWT) credential', () => {
 		expect(new Set(runRequests().map((r) => r.headers.authorization)).size).toBe(1);
 	});
 
+	it('fetches one token for executions that start together with an empty token, one per credential', async () => {
+		const store = new CredentialStore({ [OAUTH_CREDENTIAL_TYPE]: oauthCredentials() });
+		const other = new CredentialStore({ [OAUTH_CREDENTIAL_TYPE]: oauthCredentials() });
+		// Four executions of one credential (as a worker runs them at once) and one of another.
+		const outcomes = await Promise.all([store, store, store, store, other].map(async (s) => await run(s)));
+		expect(outcomes.map((o) => o.status)).toEqual(Array(5).fill('success'));
+		expect(emulator.tokenRequests.filter((r) => r.ok)).toHaveLength(2);
+		expect(new Set(runRequests().map((r) => r.headers.authorization)).size).toBe(2);
+		expect(store.get(OAUTH_CREDENTIAL_TYPE).accessToken).not.toBe(other.get(OAUTH_CREDENTIAL_TYPE).accessToken);
+	});
+
+	it('takes the token another process stored over its own, without a token exchange or a refused request', async () => {
+		const store = new CredentialStore({ [OAUTH_CREDENTIAL_TYPE]: oauthCredentials() });
+		expect((await run(store)).status).toBe('success');
+		emulator.expireOAuthTokens();
+		// Another worker got a new token for the same credential and stored it.
+		const otherWorker = new CredentialStore({ [OAUTH_CREDENTIAL_TYPE]: oauthCredentials() });
+		expect((await run(otherWorker)).status).toBe('success');
+		store.set(OAUTH_CREDENTIAL_TYPE, otherWorker.get(OAUTH_CREDENTIAL_TYPE));
+		const requestsBefore = runRequests().length;
+		expect((await run(store)).status).toBe('success');
+		expect(emulator.tokenRequests).toHaveLength(2);
+		expect(runRequests().slice(requestsBefore).map((r) => r.headers.authorization)).toEqual([`Bearer ${emulator.tokenRequests[1].accessToken}`]);
+	});
+
 	it('gets a new token once the stored one is due for renewal, before it expires, without a refused request', async () => {
 		const store = new CredentialStore({ [OAUTH_CREDENTIAL_TYPE]: oauthCredentials() });
 		expect((await run(store)).status).toBe('success');

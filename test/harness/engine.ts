@@ -75,8 +75,13 @@ export type CozeOAuthCredentials = {
  * read on every getCredentials and written when pre-authentication gets a new token. Pass
  * the same store to several runs to see a token reused across executions.
  */
+let storesMade = 0;
+
 export class CredentialStore {
 	private readonly data = new Map<string, ICredentialDataDecryptedObject>();
+
+	/** Each store is its own credential in n8n's database, with its own id. */
+	readonly id = `cred-${++storesMade}`;
 
 	/** Every pre-authentication n8n asked the credential type for, with whether it was forced. */
 	readonly preAuthentications: Array<{ type: string; expired: boolean }> = [];
@@ -268,13 +273,13 @@ class TestCredentialsHelper extends ICredentialsHelper {
 }
 
 function additionalDataFor(
-	credentials: AnyCredentials,
+	credentials: CredentialStore,
 	types: Record<string, ICredentialType>,
 	hooks?: ExecutionLifecycleHooks,
 ): IWorkflowExecuteAdditionalData {
 	return {
 		hooks,
-		credentialsHelper: new TestCredentialsHelper(CredentialStore.for(credentials), types),
+		credentialsHelper: new TestCredentialsHelper(credentials, types),
 		executionId: '1',
 		restApiUrl: '',
 		instanceBaseUrl: '',
@@ -309,14 +314,15 @@ export interface CozeRunOutcome {
 }
 
 /** The credential the node's Authentication parameter asks for, as the editor would set it. */
-function nodeCredentialsFor(parameters: INodeParameters): INode['credentials'] {
+function nodeCredentialsFor(parameters: INodeParameters, store: CredentialStore): INode['credentials'] {
 	const type = parameters.authentication === 'oAuthJwt' ? OAUTH_CREDENTIAL_TYPE : CREDENTIAL_TYPE;
-	return { [type]: { id: 'cred-1', name: 'Coze' } };
+	return { [type]: { id: store.id, name: 'Coze' } };
 }
 
 /** Start (emits `items`) → Coze Workflow, run by WorkflowExecute like a manual execution. */
 export async function runCozeNode(input: CozeRunInput): Promise<CozeRunOutcome> {
 	const pkg = await loadPackage();
+	const store = CredentialStore.for(input.credentials);
 	const cozeNode: INode = {
 		id: 'coze',
 		name: COZE_NODE_NAME,
@@ -324,7 +330,7 @@ export async function runCozeNode(input: CozeRunInput): Promise<CozeRunOutcome> 
 		typeVersion: 1,
 		position: [200, 0],
 		parameters: input.parameters,
-		credentials: nodeCredentialsFor(input.parameters),
+		credentials: nodeCredentialsFor(input.parameters, store),
 		continueOnFail: input.continueOnFail,
 		onError: input.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
 	};
@@ -364,7 +370,7 @@ export async function runCozeNode(input: CozeRunInput): Promise<CozeRunOutcome> 
 		},
 	} as unknown as IRunExecutionData;
 
-	const additionalData = additionalDataFor(input.credentials, pkg.credentialTypes);
+	const additionalData = additionalDataFor(store, pkg.credentialTypes);
 	const hooks = new ExecutionLifecycleHooks('manual', '1', workflowData as never);
 	const finished = new Promise<IRun>((resolve) => {
 		hooks.addHandler('workflowExecuteAfter', (run: IRun) => resolve(run));
@@ -402,7 +408,7 @@ export async function testCredential(credentials: CozeCredentials | CozeOAuthCre
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: {},
-		credentials: { [typeName]: { id: 'cred-1', name: 'Coze' } },
+		credentials: { [typeName]: { id: store.id, name: 'Coze' } },
 	};
 	const nodeType: INodeType = {
 		description: {
@@ -441,7 +447,7 @@ export async function testCredential(credentials: CozeCredentials | CozeOAuthCre
 		[],
 	);
 	const routingNode = new RoutingNode(context, nodeType, {
-		id: 'cred-1',
+		id: store.id,
 		name: 'Coze',
 		type: typeName,
 		data: await (additionalData.credentialsHelper as TestCredentialsHelper).getDecrypted(undefined, undefined, typeName),
@@ -500,6 +506,7 @@ export async function callNodeMethod<T>(
 	args: unknown[] = [],
 ): Promise<T> {
 	const pkg = await loadPackage();
+	const store = CredentialStore.for(credentials);
 	const node: INode = {
 		id: 'coze',
 		name: 'Coze Workflow',
@@ -507,12 +514,12 @@ export async function callNodeMethod<T>(
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
-		credentials: nodeCredentialsFor(parameters),
+		credentials: nodeCredentialsFor(parameters, store),
 	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: pkg.nodeTypes });
 	// The editor sends the node's parameters with their defaults filled in, as Workflow does here.
 	const withDefaults = workflow.getNode(node.name) as INode;
-	const additionalData = additionalDataFor(credentials, pkg.credentialTypes);
+	const additionalData = additionalDataFor(store, pkg.credentialTypes);
 	(additionalData as { currentNodeParameters?: INodeParameters }).currentNodeParameters = withDefaults.parameters;
 	const context = new LoadOptionsContext(workflow, withDefaults, additionalData, 'parameters.workflowId');
 	const nodeType = pkg.nodeTypes.getByNameAndVersion(NODE_TYPE, 1) as INodeType;

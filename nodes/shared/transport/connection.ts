@@ -5,7 +5,7 @@ import { baseUrlOf, hasUserInfo, isHttpUrl } from '../../../credentials/cozeEndp
 
 import { oncePerRun } from '../utils/perRun';
 import type { OAuthSession } from './oauth';
-import { newOAuthSession } from './oauth';
+import { oauthSessionFor } from './oauth';
 import type { Scrubber } from './scrub';
 import { runScrubber } from './scrub';
 
@@ -46,7 +46,7 @@ async function readConnection(this: CozeContext, itemIndex: number): Promise<Coz
 	const credentialType = credentialTypeOf(this);
 	const credentials = await this.getCredentials(credentialType, itemIndex);
 	const region = String(credentials.region ?? 'cn') as CozeRegion;
-	const oauth = credentialType === OAUTH_CREDENTIAL ? newOAuthSession(credentials) : undefined;
+	const oauth = credentialType === OAUTH_CREDENTIAL ? oauthSessionFor(this.getNode().credentials?.[credentialType]?.id ?? undefined, credentials) : undefined;
 	const scrubber = runScrubber(this);
 	scrubber.add(credentials.accessToken);
 	if (oauth) scrubber.addPrivateKey(credentials.privateKey);

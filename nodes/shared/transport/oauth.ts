@@ -1,7 +1,8 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 /**
- * The OAuth (JWT) credential's token for one run, shared by the items running at once. n8n's
+ * The OAuth (JWT) credential's token, shared by the items of a run and by the runs of the
+ * process that use the same credential (`oauthSessionFor`). n8n's
  * pre-authentication gets and stores a new token when the one handed to it is empty; this
  * decides when to hand it an empty one, and makes sure only one request at a time does so.
  */
@@ -13,8 +14,44 @@ export interface OAuthSession {
 	refused?: string;
 }
 
-export function newOAuthSession(data: ICredentialDataDecryptedObject): OAuthSession {
-	return { data };
+// What decides which token Coze issues: a credential edited in any of these gets a session of its own.
+const TOKEN_FIELDS = ['region', 'baseUrl', 'audience', 'appId', 'keyId', 'privateKey', 'sessionName', 'lifetimeSeconds'];
+const MAX_SHARED_SESSIONS = 100;
+
+/**
+ * The sessions of this n8n process, by credential. Executions that start at the same time all
+ * read the credential before any of them has stored a token, and each would fetch its own: on
+ * a worker running many executions at once, that was one token exchange per execution. Shared
+ * here, one fetch serves every execution of the process, and only processes (the workers of
+ * queue mode) still race each other: n8n offers nodes no lock across processes, and Coze's
+ * token exchange accepts each signed JWT once, so it cannot be made idempotent either.
+ */
+const sharedSessions = new Map<string, OAuthSession>();
+
+/**
+ * The session for a run with this credential (`credentialId` is n8n's id of it; without one,
+ * as in a credential test, the run gets a session of its own), brought up to date with what
+ * the run read from n8n's credential store.
+ */
+export function oauthSessionFor(credentialId: string | undefined, data: ICredentialDataDecryptedObject): OAuthSession {
+	if (!credentialId) return { data };
+	const key = [credentialId, ...TOKEN_FIELDS.map((field) => String(data[field] ?? ''))].join('\u0000');
+	const shared = sharedSessions.get(key);
+	if (!shared) {
+		if (sharedSessions.size >= MAX_SHARED_SESSIONS) sharedSessions.delete(sharedSessions.keys().next().value as string);
+		const session: OAuthSession = { data };
+		sharedSessions.set(key, session);
+		return session;
+	}
+	if (shared.renewing) return shared;
+	const now = Date.now();
+	const stored: OAuthSession = { data, refused: shared.refused };
+	// The stored credential is n8n's record of the token, shared by every process: a usable token
+	// there that is not ours was stored by another process (the last one written wins, so all
+	// processes end up with the same token); for our own token, an earlier renewal time there wins.
+	const sameToken = currentToken(stored) === currentToken(shared);
+	if (sameToken ? Number(data.renewAt) < Number(shared.data.renewAt) : !needsNewToken(stored, now)) shared.data = data;
+	return shared;
 }
 
 export function currentToken(session: OAuthSession): string {

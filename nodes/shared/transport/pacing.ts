@@ -20,7 +20,7 @@ export interface Slot {
 // each worker, paces itself) to take their share.
 const DECREASE_FACTOR = 0.9;
 // Probing above the last known ceiling waits this many round trips at most (see `probeDelay`).
-const MAX_PROBE_DELAY = 16;
+const MAX_PROBE_DELAY = 32;
 
 /**
  * How many requests of a run may be in flight: at most Max Concurrent Runs, fewer while Coze
@@ -44,9 +44,9 @@ export class AdaptiveLimit {
 	private inFlight = 0;
 	/** Bumped at every cut: a request sent before it carries an older epoch. */
 	private epoch = 0;
-	/** Most requests Coze was seen to accept at once; Infinity until the first refusal. */
+	/** What Coze was holding when it last refused; Infinity before the first refusal and once it takes more. */
 	private ceiling = Infinity;
-	/** Round trips per step above the ceiling: doubles at each refusal there, back to 1 when Coze takes more. */
+	/** Round trips per step above the ceiling: doubles at each refusal there, back to 1 once Coze takes two more. */
 	private probeDelay = 1;
 	private readonly waiting: Array<() => void> = [];
 
@@ -105,7 +105,7 @@ export class AdaptiveLimit {
 					if (this.inFlight === 0) void sleep(this.pauseMs).then(() => this.admitWaiting());
 					return;
 				}
-				if (outcome === 'accepted') this.accepted(sentInEpoch, othersInFlight);
+				if (outcome === 'accepted') this.accepted(sentInEpoch);
 				this.admitWaiting();
 			},
 		};
@@ -114,25 +114,27 @@ export class AdaptiveLimit {
 	private refused(sentInEpoch: number, othersInFlight: number): void {
 		if (sentInEpoch !== this.epoch) return;
 		const ceiling = Math.max(1, othersInFlight);
+		// Refused again where it was refused before: the next probe waits twice as long.
 		this.probeDelay = ceiling <= this.ceiling ? Math.min(MAX_PROBE_DELAY, this.probeDelay * 2) : 1;
 		this.ceiling = ceiling;
 		this.limit = Math.max(1, Math.min(this.limit, ceiling) * DECREASE_FACTOR);
 		this.epoch++;
 	}
 
-	private accepted(sentInEpoch: number, othersInFlight: number): void {
-		if (othersInFlight + 1 > this.ceiling) {
-			// Coze took more at once than it did before: its limit has risen.
-			this.ceiling = othersInFlight + 1;
-			this.probeDelay = 1;
-		}
+	private accepted(sentInEpoch: number): void {
 		// Only what was sent at the current limit tells whether it can grow.
 		if (sentInEpoch !== this.epoch || this.limit >= this.max) return;
 		const step = this.limit < this.ceiling ? 1 : 1 / this.probeDelay;
 		this.limit = Math.min(this.max, this.limit + step / this.current);
+		if (this.limit >= this.ceiling + 2) {
+			// Two past the last refusal without a new one: the account takes more now (another
+			// client has finished, say), so grow at the full pace again.
+			this.ceiling = Infinity;
+			this.probeDelay = 1;
+		}
 	}
 
-/** The slot is taken for the waiter before it wakes, so that no newcomer takes it in between. */
+	/** The slot is taken for the waiter before it wakes, so that no newcomer takes it in between. */
 	private admitWaiting(): void {
 		while (this.waiting.length > 0 && this.inFlight < this.current) {
 			this.inFlight++;

@@ -86,6 +86,30 @@ export function freePort(): Promise<number> {
 	});
 }
 
+/**
+ * Creates the instance owner of the n8n at `baseUrl` over its REST API (or signs in, when it has
+ * one) and returns the session cookie; every REST call then sends it with `browser-id: BROWSER_ID`.
+ */
+export async function ownerSession(baseUrl: string): Promise<string> {
+	const owner = OWNER;
+	const headers = { 'content-type': 'application/json', 'browser-id': BROWSER_ID };
+	let response = await fetch(`${baseUrl}/rest/owner/setup`, {
+		method: 'POST',
+		headers,
+		body: JSON.stringify(owner),
+	});
+	if (!response.ok) {
+		response = await fetch(`${baseUrl}/rest/login`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+		});
+	}
+	const cookie = response.headers.get('set-cookie')?.split(';')[0];
+	if (!response.ok || !cookie) throw new Error(`could not sign in to n8n: HTTP ${response.status} ${await response.text()}`);
+	return cookie;
+}
+
 export class N8nInstance {
 	readonly userFolder: string;
 	private server?: ChildProcess;
@@ -218,23 +242,7 @@ export class N8nInstance {
 	 * editor's own requests carry (n8n answers 401 to /types and /rest without it).
 	 */
 	async ownerSession(): Promise<string> {
-		const owner = OWNER;
-		const headers = { 'content-type': 'application/json', 'browser-id': BROWSER_ID };
-		let response = await fetch(`${this.baseUrl}/rest/owner/setup`, {
-			method: 'POST',
-			headers,
-			body: JSON.stringify(owner),
-		});
-		if (!response.ok) {
-			response = await fetch(`${this.baseUrl}/rest/login`, {
-				method: 'POST',
-				headers,
-				body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
-			});
-		}
-		const cookie = response.headers.get('set-cookie')?.split(';')[0];
-		if (!response.ok || !cookie) throw new Error(`could not sign in to n8n: HTTP ${response.status} ${await response.text()}`);
-		return cookie;
+		return await ownerSession(this.baseUrl);
 	}
 
 	/** The credential's Test button, as the editor presses it: `POST /rest/credentials/test`. */

@@ -11,11 +11,17 @@ export interface ProcResult {
 export function run(
 	command: string,
 	args: string[],
-	options: { cwd?: string; env?: NodeJS.ProcessEnv; echo?: boolean; timeoutMs?: number } = {},
+	options: { cwd?: string; env?: NodeJS.ProcessEnv; echo?: boolean; timeoutMs?: number; uid?: number; gid?: number } = {},
 ): Promise<ProcResult> {
 	const t0 = Date.now();
 	return new Promise((resolve, reject) => {
-		const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(command, args, {
+			cwd: options.cwd,
+			env: options.env ?? process.env,
+			uid: options.uid,
+			gid: options.gid,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -2,8 +2,11 @@
  * `npm run bench`: the node inside n8n's engine against the Coze emulator, measured side by
  * side in one run. Prints (1) per-item time of the node over a bare HTTP client making the same
  * requests, (2) wall time for 1 000 items at 100 ms latency at concurrency 1, 5, 20 over the
- * ideal N × latency / concurrency, (3) peak memory for a 20 MB result and a 100 000-event
- * stream. The last line is for tools: `bench: overhead=… wall_c1=… wall_c5=… wall_c20=… mem=…`.
+ * ideal N × latency / concurrency, (3) wall time for 1 000 items at Max Concurrent Runs 50
+ * against an account that refuses (HTTP 429) more than 20 runs in flight, over the ideal at the
+ * server's limit, with the items lost and the runs made twice, (4) peak memory for a 20 MB result
+ * and a 100 000-event stream. The last line is for tools:
+ * `bench: overhead=… wall_c1=… wall_c5=… wall_c20=… limit=… mem=…`.
  */
 import '../test/harness/env';
 
@@ -35,10 +38,10 @@ function parameters(options: INodeParameters = {}, mode = 'sync'): INodeParamete
  * An emulator in its own process, as Coze is a remote server: its work then does not share
  * the node's CPU core. Used for the timing measures; memory is measured in-process.
  */
-async function remoteEmulator(latencyMs: number): Promise<{ url: string; child: ChildProcess }> {
+async function remoteEmulator(latencyMs: number, extraArgs: string[] = []): Promise<{ url: string; child: ChildProcess }> {
 	const cli = join(__dirname, '..', 'test', 'emulator', 'cli.js');
-	const child = spawn(process.execPath, [cli, '--dialect', 'cloud', '--token', TOKEN, '--latency', String(latencyMs)], {
-		stdio: ['ignore', 'pipe', 'inherit'],
+	const child = spawn(process.execPath, [cli, '--dialect', 'cloud', '--token', TOKEN, '--latency', String(latencyMs), ...extraArgs], {
+		stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
 	});
 	const url = await new Promise<string>((resolve, reject) => {
 		let out = '';
@@ -53,6 +56,19 @@ async function remoteEmulator(latencyMs: number): Promise<{ url: string; child: 
 }
 
 type Target = { url: string };
+
+interface RemoteStats {
+	runsByKey: Record<string, number>;
+	rateLimitRefusals: number;
+}
+
+/** What the emulator in its own process counted (cli.ts answers over the IPC channel). */
+async function remoteStats(child: ChildProcess): Promise<RemoteStats> {
+	return await new Promise<RemoteStats>((resolve) => {
+		child.once('message', (message) => resolve(message as RemoteStats));
+		child.send({ type: 'stats', workflowId: WF });
+	});
+}
 
 async function runNode(emulator: Target, count: number, options: INodeParameters, mode = 'sync') {
 	const started = process.hrtime.bigint();
@@ -162,7 +178,29 @@ async function main(): Promise<void> {
 			slow.child.kill();
 		}
 
-		// (3) Peak memory for a 20 MB result and a 100 000-event stream.
+		// (3) Against an account rate limit: Max Concurrent Runs 50, the server takes 20 runs in
+		// flight and refuses the rest with HTTP 429. Ideal: every slot the server has, always busy.
+		const limitItems = quick ? 300 : 1000;
+		const serverLimit = 20;
+		const limited = await remoteEmulator(latency, ['--max-in-flight', String(serverLimit)]);
+		let limitRatio: number;
+		try {
+			const { ms, outcome } = await runNode(limited, limitItems, { maxConcurrency: 50 });
+			const stats = await remoteStats(limited.child);
+			const counts = Object.values(stats.runsByKey);
+			const lost = limitItems - counts.length + outcome.output.filter((item) => item.json.error !== undefined).length;
+			const twice = counts.filter((count) => count > 1).length;
+			const ideal = (limitItems * latency) / serverLimit;
+			limitRatio = ms / ideal;
+			say(
+				`limit: ${limitItems} items at ${latency} ms, Max Concurrent Runs 50, server limit ${serverLimit} in flight: ${(ms / 1000).toFixed(1)} s, ideal ${(ideal / 1000).toFixed(1)} s → ${fmt(limitRatio)}×; ${stats.rateLimitRefusals} requests rate limited, ${lost} items lost, ${twice} run twice`,
+			);
+			if (lost > 0 || twice > 0) throw new Error(`against the rate limit ${lost} items were lost and ${twice} ran twice`);
+		} finally {
+			limited.child.kill();
+		}
+
+		// (4) Peak memory for a 20 MB result and a 100 000-event stream.
 		const resultBytes = 20 * 1024 * 1024;
 		emulator.setRunScenario(WF, { kind: 'bigJson', bytes: resultBytes });
 		const big = await peakMemory(() => runNode(emulator, 1, { maxConcurrency: 1 }));
@@ -175,7 +213,7 @@ async function main(): Promise<void> {
 		say(`memory: ${events}-event stream: peak ${(stream.peakBytes / 1048576).toFixed(1)} MB over the baseline`);
 
 		say(
-			`bench: overhead=${fmt(overhead)} wall_c1=${fmt(walls[1])} wall_c5=${fmt(walls[5])} wall_c20=${fmt(walls[20])} mem=${fmt(memRatio)}`,
+			`bench: overhead=${fmt(overhead)} wall_c1=${fmt(walls[1])} wall_c5=${fmt(walls[5])} wall_c20=${fmt(walls[20])} limit=${fmt(limitRatio)} mem=${fmt(memRatio)}`,
 		);
 	} finally {
 		await emulator.close();

@@ -9,7 +9,7 @@ import { deepStrictEqual, ok, strictEqual } from 'node:assert/strict';
 import { startCozeEmulator, type CozeEmulator } from '../test/emulator';
 import { startStudioNginx, type StudioNginx } from '../scripts/lib/nginx';
 import { nodeOutput, type N8nInstance, type CredentialJson, type WorkflowJson } from '../scripts/lib/n8n';
-import { byId, CREDENTIAL_ID, CREDENTIAL_NAME, linearWorkflow } from '../scripts/lib/workflows';
+import { byId, CREDENTIAL_ID, CREDENTIAL_NAME, linearWorkflow, splitOutNode } from '../scripts/lib/workflows';
 
 const STUDIO_TOKEN = 'pat_e2e_studio_secret_token_0123456789';
 const STUDIO_CREDENTIAL = { id: 'CozeStudioCred01', name: 'Coze Studio' };
@@ -95,14 +95,7 @@ function studioWorkflows(): WorkflowJson[] {
 				position: [200, 0],
 				parameters: { mode: 'raw', jsonOutput: JSON.stringify({ files: FILE_NAMES.map((name) => ({ name, text: `content of ${name}` })) }), options: {} },
 			},
-			{
-				id: 'a1f6c1f0-0000-4000-8000-0000000e0002',
-				name: 'Each File',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [400, 0],
-				parameters: { fieldToSplitOut: 'files', options: {} },
-			},
+			splitOutNode('a1f6c1f0-0000-4000-8000-0000000e0002', 'Each File', 'files', [400, 0]),
 			{
 				id: 'a1f6c1f0-0000-4000-8000-0000000e0003',
 				name: 'To File',

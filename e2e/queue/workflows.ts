@@ -5,7 +5,7 @@
  * tell which execution sent it.
  */
 import type { WorkflowJson } from '../../scripts/lib/n8n';
-import { COZE_NODE, cozeNode } from '../../scripts/lib/workflows';
+import { chain, COZE_NODE, cozeNode, splitOutNode } from '../../scripts/lib/workflows';
 
 export const MAX_CONCURRENT_RUNS = 5;
 
@@ -30,14 +30,7 @@ export function queueWebhookWorkflow(workflow: QueueWorkflow, oauth: boolean): W
 				webhookId: `b7d2e1a0-0000-4000-8000-0000000a000${oauth ? 2 : 1}`,
 				parameters: { httpMethod: 'POST', path: workflow.path, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
 			},
-			{
-				id: 'a1f6c1f0-0000-4000-8000-0000000a0002',
-				name: 'Rows',
-				type: 'n8n-nodes-base.splitOut',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { fieldToSplitOut: 'body.rows', options: {} },
-			},
+			splitOutNode('a1f6c1f0-0000-4000-8000-0000000a0002', 'Rows', 'body.rows', [220, 0]),
 			cozeNode({
 				workflowId: workflow.cozeWorkflowId,
 				inputs: [
@@ -49,10 +42,7 @@ export function queueWebhookWorkflow(workflow: QueueWorkflow, oauth: boolean): W
 				position: [440, 0],
 			}),
 		],
-		connections: {
-			Webhook: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
-			Rows: { main: [[{ node: COZE_NODE, type: 'main', index: 0 }]] },
-		},
+		connections: chain('Webhook', 'Rows', COZE_NODE),
 		active: false,
 		settings: { executionOrder: 'v1' },
 	};

@@ -75,6 +75,11 @@ export const manualTrigger = {
 	parameters: {},
 };
 
+/** A Split Out node: one item per element of the array at `field`. */
+export function splitOutNode(id: string, name: string, field: string, position: [number, number]) {
+	return { id, name, type: 'n8n-nodes-base.splitOut', typeVersion: 1, position, parameters: { fieldToSplitOut: field, options: {} } };
+}
+
 /** A Set node that emits one item holding `rows`, and a Split Out node that makes each row an item. */
 function rowsNodes(rows: unknown[]) {
 	return [
@@ -86,14 +91,7 @@ function rowsNodes(rows: unknown[]) {
 			position: [220, 0],
 			parameters: { mode: 'raw', jsonOutput: JSON.stringify({ rows }), options: {} },
 		},
-		{
-			id: 'a1f6c1f0-0000-4000-8000-000000000003',
-			name: 'Items',
-			type: 'n8n-nodes-base.splitOut',
-			typeVersion: 1,
-			position: [440, 0],
-			parameters: { fieldToSplitOut: 'rows', options: {} },
-		},
+		splitOutNode('a1f6c1f0-0000-4000-8000-000000000003', 'Items', 'rows', [440, 0]),
 	];
 }
 
@@ -119,7 +117,7 @@ function resultNode(fields: Array<{ name: string; value: string; type?: string }
 	};
 }
 
-const chain = (...names: string[]) =>
+export const chain = (...names: string[]) =>
 	Object.fromEntries(
 		names.slice(0, -1).map((name, index) => [name, { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] }]),
 	);

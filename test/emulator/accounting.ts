@@ -83,16 +83,21 @@ export function trackInFlight(state: EmulatorState, workflowId: string, res: Ser
 	const entry = c;
 	entry.current++;
 	if (entry.current > entry.max) entry.max = entry.current;
+	whenAnswerEnds(res, () => entry.current--);
+}
+
+/** Calls `leave` once, when the answer is finished or its connection closes, whichever comes first. */
+export function whenAnswerEnds(res: ServerResponse, leave: () => void): void {
 	let done = false;
-	const leave = (): void => {
+	const once = (): void => {
 		if (done) return;
 		done = true;
-		entry.current--;
-		res.off('finish', leave);
-		res.off('close', leave);
+		res.off('finish', once);
+		res.off('close', once);
+		leave();
 	};
-	res.once('finish', leave);
-	res.once('close', leave);
+	res.once('finish', once);
+	res.once('close', once);
 }
 
 /** Forgets the maxima: each becomes the number of requests in flight now (those are still counted when they end). */

@@ -17,6 +17,7 @@
  */
 import type { ServerResponse } from 'node:http';
 
+import { whenAnswerEnds } from './accounting';
 import type { EmulatorState } from './core';
 import type { AccountRateLimit, Fault } from './types';
 
@@ -62,13 +63,6 @@ export function accountLimitFault(state: EmulatorState, res: ServerResponse): Fa
 	}
 	rl.acceptedAt.push(now);
 	rl.inFlight++;
-	let done = false;
-	const leave = (): void => {
-		if (done) return;
-		done = true;
-		rl.inFlight--;
-	};
-	res.once('finish', leave);
-	res.once('close', leave);
+	whenAnswerEnds(res, () => rl.inFlight--);
 	return undefined;
 }

@@ -25,10 +25,11 @@ describe('pacing against the account rate limit', () => {
 		expect(outcome.status).toBe('success');
 		expectPairedInOrder(outcome, 120);
 		expectEachItemRanOnce(120);
-		// The first burst sends 20 and 16 are refused. Unpaced, every freed place goes to the
-		// next item, most of which are refused too (125 to 180 here); paced, 22 to 32.
+		// The first burst sends up to 20 (fewer on a busy machine, where the first answers come
+		// back before the last items leave) and all but 4 are refused. Unpaced, every freed place
+		// goes to the next item, most of which are refused too (125 to 180 here); paced, 22 to 32.
 		const refusals = emulators.cloud.rateLimitRefusals;
-		expect(refusals).toBeGreaterThanOrEqual(16);
+		expect(refusals).toBeGreaterThan(4);
 		expect(refusals).toBeLessThan(60);
 	}, 30_000);
 

@@ -305,6 +305,7 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 			resetConcurrency(state); // in-flight requests stay counted until they end
 			state.rateLimit.limit = undefined;
 			state.rateLimit.refusals = 0;
+			state.rateLimit.acceptedAt.length = 0; // a new limit starts with its whole second
 			// OAuth: registered apps, used jti values and issued tokens are kept (tokens stay valid until they expire).
 			state.clockOffsetSeconds = startClockOffset;
 			state.maxTokenLifetimeSeconds = startMaxLifetime;

@@ -144,4 +144,46 @@ describe('AdaptiveLimit', () => {
 		(await queued)?.release('accepted');
 		expect(Date.now() - started).toBeGreaterThanOrEqual(140);
 	});
+
+	it('lets one waiter go beyond the limit once nothing was refused for the probe gap, and waits twice as long after a refused probe', async () => {
+		// Places held for long (streams) under a limit per second: no answer comes back to let the next one go.
+		const limit = new AdaptiveLimit(5, 0, 100);
+		const held = await take(limit, 5);
+		held[4].release('rateLimited');
+		expect(limit.current).toBe(3);
+		const timeToAdmit = async (): Promise<{ ms: number; slot: Slot | undefined }> => {
+			const started = Date.now();
+			const slot = await limit.acquire();
+			return { ms: Date.now() - started, slot };
+		};
+		const first = await timeToAdmit();
+		expect(first.ms).toBeGreaterThanOrEqual(90);
+		expect(first.ms).toBeLessThan(400);
+		first.slot?.release('rateLimited');
+		// Refused beyond the limit: no cut, and the next probe waits at least 200 ms.
+		expect(limit.current).toBe(3);
+		const second = await timeToAdmit();
+		expect(second.ms).toBeGreaterThanOrEqual(190);
+		// Accepted beyond the limit: one more place.
+		second.slot?.release('accepted');
+		expect(limit.current).toBe(4);
+		for (const slot of held.slice(0, 4)) slot.release('neutral');
+	});
+
+	it('gives the place of a waiter cancelled between being admitted and waking to the next one', async () => {
+		const limit = new AdaptiveLimit(1);
+		const [held] = await take(limit, 1);
+		const cancel = new AbortController();
+		const cancelled = limit.acquire(cancel.signal);
+		const next = limit.acquire();
+		held.release('accepted');
+		// Admitted, but it wakes only on a later turn of the event loop: cancelled before that.
+		cancel.abort();
+		expect(await cancelled).toBeUndefined();
+		const slot = await next;
+		expect(slot).toBeDefined();
+		slot?.release('accepted');
+		// Nothing leaked: the one place is free again.
+		expect(await take(limit, 1)).toHaveLength(1);
+	});
 });

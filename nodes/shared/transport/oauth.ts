@@ -12,7 +12,11 @@ export interface OAuthSession {
 	renewing?: Promise<void>;
 	/** Coze refused this token (401 or code 4100), so the next request gets a new one. */
 	refused?: string;
+	/** Tokens this session has replaced or seen refused: never taken back from a stored credential read before the change. */
+	superseded?: string[];
 }
+
+const MAX_SUPERSEDED = 8;
 
 // What decides which token Coze issues: a credential edited in any of these gets a session of its own.
 const TOKEN_FIELDS = ['region', 'baseUrl', 'audience', 'appId', 'keyId', 'privateKey', 'sessionName', 'lifetimeSeconds'];
@@ -38,12 +42,18 @@ export function oauthSessionFor(credentialId: string | undefined, data: ICredent
 	const key = [credentialId, ...TOKEN_FIELDS.map((field) => String(data[field] ?? ''))].join('\u0000');
 	const shared = sharedSessions.get(key);
 	if (!shared) {
+		// The credential used longest ago goes first (a Map keeps insertion order; each use re-inserts).
 		if (sharedSessions.size >= MAX_SHARED_SESSIONS) sharedSessions.delete(sharedSessions.keys().next().value as string);
 		const session: OAuthSession = { data };
 		sharedSessions.set(key, session);
 		return session;
 	}
+	sharedSessions.delete(key);
+	sharedSessions.set(key, shared);
 	if (shared.renewing) return shared;
+	// n8n hands the new token to the node before it writes it to the database: a run that read the
+	// credential in between holds the token just replaced.
+	if (shared.superseded?.includes(currentToken({ data }))) return shared;
 	const now = Date.now();
 	const stored: OAuthSession = { data, refused: shared.refused };
 	// The stored credential is n8n's record of the token, shared by every process: a usable token
@@ -103,6 +113,9 @@ export async function credentialsForRequest(session: OAuthSession): Promise<Requ
 		set: (value: unknown) => {
 			token = typeof value === 'string' ? value : '';
 			if (token === '') return;
+			// n8n assigns the new token more than once: only a different token is replaced.
+			const replaced = currentToken(session);
+			if (replaced !== '' && replaced !== token) session.superseded = [...(session.superseded ?? []), replaced].slice(-MAX_SUPERSEDED);
 			session.data = data;
 			session.refused = undefined;
 			release();

@@ -21,6 +21,9 @@ export interface Slot {
 const DECREASE_FACTOR = 0.9;
 // Probing above the last known ceiling waits this many round trips at most (see `probeDelay`).
 const MAX_PROBE_DELAY = 32;
+// The longest quiet time before a place is tried beyond the limit (see `probeGapMs`).
+const MIN_PROBE_GAP_MS = 1000;
+const MAX_PROBE_GAP_MS = 60_000;
 
 /**
  * How many requests of a run may be in flight: at most Max Concurrent Runs, fewer while Coze
@@ -36,6 +39,12 @@ const MAX_PROBE_DELAY = 32;
  * once, and a freed place handed straight on would only be refused again. When a refusal leaves
  * nothing in flight, the next request waits `pauseMs` (Retry Wait) first.
  *
+ * Answers may take minutes (a stream, a long run) while the account limits new requests per
+ * second rather than requests in flight: then no answer comes back to let the next one go. So
+ * once no answer has come back for `probeGapMs`, one waiting request goes beyond the limit. A
+ * refused probe doubles the gap (and cuts nothing: it went beyond the limit on purpose); an
+ * accepted one raises the limit and resets the gap.
+ *
  * It only decides when a request leaves: what is resent after a refusal is decided by
  * retry.ts, and a run that may have started is never resent.
  */
@@ -48,13 +57,24 @@ export class AdaptiveLimit {
 	private ceiling = Infinity;
 	/** Round trips per step above the ceiling: doubles at each refusal there, back to 1 once Coze takes two more. */
 	private probeDelay = 1;
-	private readonly waiting: Array<() => void> = [];
+	/** When the last request gave its place back, whatever its outcome. */
+	private lastReleaseAt = Date.now();
+	private readonly baseProbeGapMs: number;
+	private probeGapMs: number;
+	private probeScheduled = false;
+	/** Admits a waiter; false if it has left (cancelled) in the meantime. */
+	private readonly waiting: Array<(probe: boolean) => boolean> = [];
+	/** Settles when the next admitted waiter may go. */
+	private turn: Promise<void> = Promise.resolve();
 
 	constructor(
 		readonly max: number,
 		private readonly pauseMs = 0,
+		minProbeGapMs = MIN_PROBE_GAP_MS,
 	) {
 		this.limit = max;
+		this.baseProbeGapMs = Math.max(minProbeGapMs, pauseMs);
+		this.probeGapMs = this.baseProbeGapMs;
 	}
 
 	/** Requests that may be in flight now. */
@@ -65,32 +85,39 @@ export class AdaptiveLimit {
 	/** A slot, once fewer than `current` requests are in flight; undefined if `signal` fires first. */
 	async acquire(signal?: AbortSignal): Promise<Slot | undefined> {
 		if (signal?.aborted) return undefined;
-		if (this.waiting.length > 0 || this.inFlight >= this.current) {
-			const admitted = await this.queue(signal);
-			if (!admitted) return undefined;
-		} else {
+		if (this.waiting.length === 0 && this.inFlight < this.current) {
 			this.inFlight++;
+			return this.slot(false);
 		}
-		return this.slot();
+		const admitted = await this.queue(signal);
+		return admitted === undefined ? undefined : this.slot(admitted === 'probe');
 	}
 
-	private async queue(signal: AbortSignal | undefined): Promise<boolean> {
-		return await new Promise<boolean>((resolve) => {
-			const admit = () => {
+	private async queue(signal: AbortSignal | undefined): Promise<'place' | 'probe' | undefined> {
+		const admitted = new Promise<'place' | 'probe' | undefined>((resolve) => {
+			let settled = false;
+			const admit = (probe: boolean): boolean => {
+				if (settled) return false;
+				settled = true;
 				signal?.removeEventListener('abort', leave);
-				resolve(true);
+				resolve(probe ? 'probe' : 'place');
+				return true;
 			};
 			const leave = () => {
+				if (settled) return;
+				settled = true;
 				const at = this.waiting.indexOf(admit);
 				if (at !== -1) this.waiting.splice(at, 1);
-				resolve(false);
+				resolve(undefined);
 			};
 			this.waiting.push(admit);
 			signal?.addEventListener('abort', leave, { once: true });
 		});
+		this.scheduleProbe();
+		return await admitted;
 	}
 
-	private slot(): Slot {
+	private slot(probe: boolean): Slot {
 		const sentInEpoch = this.epoch;
 		// What Coze was holding of ours when this request reached it.
 		const othersInFlight = this.inFlight - 1;
@@ -100,12 +127,17 @@ export class AdaptiveLimit {
 				if (released) return;
 				released = true;
 				this.inFlight--;
+				this.lastReleaseAt = Date.now();
 				if (outcome === 'rateLimited') {
-					this.refused(sentInEpoch, othersInFlight);
-					if (this.inFlight === 0) void sleep(this.pauseMs).then(() => this.admitWaiting());
+					if (probe) this.probeGapMs = Math.min(MAX_PROBE_GAP_MS, this.probeGapMs * 2);
+					else this.refused(sentInEpoch, othersInFlight);
+					if (this.inFlight === 0) void sleepWhile(this.pauseMs, () => this.waiting.length > 0).then(() => this.admitWaiting());
 					return;
 				}
-				if (outcome === 'accepted') this.accepted(sentInEpoch);
+				if (outcome === 'accepted') {
+					if (probe) this.probeAccepted();
+					else this.accepted(sentInEpoch);
+				}
 				this.admitWaiting();
 			},
 		};
@@ -134,13 +166,54 @@ export class AdaptiveLimit {
 		}
 	}
 
+	/** A request sent beyond the limit was taken: there is room for one more. */
+	private probeAccepted(): void {
+		this.probeGapMs = this.baseProbeGapMs;
+		this.limit = Math.min(this.max, this.limit + 1);
+		if (this.limit > this.ceiling) this.ceiling = Infinity;
+	}
+
+	/** While requests wait: one goes beyond the limit once no answer has come back for `probeGapMs`. */
+	private scheduleProbe(): void {
+		if (this.probeScheduled || this.waiting.length === 0) return;
+		this.probeScheduled = true;
+		void sleepWhile(this.probeGapMs, () => this.waiting.length > 0).then(() => {
+			this.probeScheduled = false;
+			if (this.waiting.length > 0 && this.inFlight >= this.current && Date.now() - this.lastReleaseAt >= this.probeGapMs) {
+				this.inFlight++;
+				if (this.waiting.shift()?.(true) === false) this.giveBack();
+			}
+			this.scheduleProbe();
+		});
+	}
+
+	/** A place taken for a waiter that left before it could use it. */
+	private giveBack(): void {
+		this.inFlight--;
+		this.admitWaiting();
+	}
+
 	/** The slot is taken for the waiter before it wakes, so that no newcomer takes it in between. */
 	private admitWaiting(): void {
 		while (this.waiting.length > 0 && this.inFlight < this.current) {
 			this.inFlight++;
-			this.waiting.shift()?.();
+			const admit = this.waiting.shift();
+			// One per turn of the event loop, as the router starts items (router.ts turnTaker):
+			// requests let go together would leave together and come back together.
+			const turn = this.turn;
+			this.turn = turn.then(async () => await sleep(0));
+			void turn.then(() => {
+				// Cancelled between the two: its place goes to the next one.
+				if (admit?.(false) === false) this.giveBack();
+			});
 		}
 	}
+}
+
+/** Waits `ms`, in short steps, and no longer once `worthWaiting` is false: a finished run leaves no timer behind. */
+async function sleepWhile(ms: number, worthWaiting: () => boolean): Promise<void> {
+	const until = Date.now() + ms;
+	while (worthWaiting() && Date.now() < until) await sleep(Math.min(250, until - Date.now()));
 }
 
 /**

@@ -50,10 +50,12 @@ export async function withRetries<T>(
 	const signal = cancelSignalOf(context);
 	const limit = adaptiveLimitOf(context);
 	let renewedAfterRefusal = false;
-	const giveUpAt = Date.now() + request.timeoutMs;
+	let giveUpAt: number | undefined;
 	for (let attemptNumber = 1; ; attemptNumber++) {
 		const slot = limit ? await limit.acquire(signal) : undefined;
 		if (limit && !slot) throw requestFailure(context.getNode(), new RequestStopped('cancelled'), connection, request);
+		// Timeout counts from the first send: a wait for the first place is not the request's.
+		giveUpAt ??= Date.now() + request.timeoutMs;
 		let kept = false;
 		const held: AttemptSlot = {
 			keep: () => {

@@ -60,12 +60,15 @@ export function classifyFailure(error: NodeApiError): FailureClass {
 
 /**
  * What a failed request tells the pacing (pacing.ts): a rate limit, an answer of any other
- * kind (Coze took the request in), or nothing (the connection failed before any answer).
+ * kind (Coze took the request in), or nothing (the connection failed, or a gateway did).
  */
 export function slotOutcomeOf(error: NodeApiError): SlotOutcome {
 	if (classifyFailure(error) === 'rateLimit') return 'rateLimited';
 	const coze = failureOf(error);
-	return coze.connectionCode === undefined && (coze.httpStatus !== undefined || coze.code !== undefined) ? 'accepted' : 'neutral';
+	if (coze.connectionCode !== undefined) return 'neutral';
+	// A failing gateway (5xx without a Coze code) is no sign that the account has room.
+	if (coze.code === undefined && (coze.httpStatus === undefined || coze.httpStatus >= 500)) return 'neutral';
+	return 'accepted';
 }
 
 /** How long to wait before attempt `attempt + 1`, or undefined not to retry. */

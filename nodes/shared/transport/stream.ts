@@ -94,9 +94,10 @@ async function openStream(
 	const { scrubber } = connection;
 	const logid = logidHeader(response.headers, connection);
 	// The run is in flight until its stream ends: so long it keeps its place among the run's
-	// requests. A stream nobody reads gives it back when its Timeout stops it.
+	// requests. A stream nobody reads gives it back when its Timeout stops it; a stopped stream
+	// says nothing of Coze's limits.
 	const releaseSlot = slot.keep();
-	watchdog.onStop(() => releaseSlot('accepted'));
+	watchdog.onStop(() => releaseSlot('neutral'));
 	const maxEventChars = maxAnswerBytesOf(this);
 	async function* events(): AsyncGenerator<SseEvent> {
 		try {

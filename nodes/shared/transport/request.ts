@@ -52,6 +52,7 @@ export async function withRetries<T>(
 	let renewedAfterRefusal = false;
 	let giveUpAt: number | undefined;
 	for (let attemptNumber = 1; ; attemptNumber++) {
+		// The one place a cancelled execution is stopped before it sends: acquire refuses a fired signal.
 		const slot = limit ? await limit.acquire(signal) : undefined;
 		if (limit && !slot) throw requestFailure(context.getNode(), new RequestStopped('cancelled'), connection, request);
 		// Timeout counts from the first send: a wait for the first place is not the request's.
@@ -97,8 +98,6 @@ async function sendOnce(this: CozeContext, connection: CozeConnection, request: 
 	const node = this.getNode();
 	const cancelSignal = cancelSignalOf(this);
 	const watchdog = new Watchdog({ timeoutMs: request.timeoutMs, signal: cancelSignal });
-	// A cancelled execution sends nothing more, not even a request it had already prepared.
-	if (watchdog.stopReason) throw requestFailure(node, new RequestStopped(watchdog.stopReason), connection, request);
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${connection.baseUrl}${request.path}`,

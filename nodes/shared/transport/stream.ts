@@ -9,7 +9,7 @@ import { headerValue, interpretResponse, logidHeader, requestFailure } from './f
 import type { AttemptSlot } from './request';
 import { authenticatedRequest, headersWithin, withRetries } from './request';
 import type { CozeStream, CozeStreamRequest, RawResponse, StreamBody } from './types';
-import { RequestStopped, Watchdog } from './watchdog';
+import { Watchdog } from './watchdog';
 
 const NOT_A_STREAM = {
 	summary: 'Coze answered with a JSON document instead of an event stream',
@@ -47,8 +47,6 @@ async function openStream(
 		watchdog.finish();
 		throw requestFailure(node, error, connection, request);
 	};
-	// A cancelled execution sends nothing more, not even a request it had already prepared.
-	if (watchdog.stopReason) fail(new RequestStopped(watchdog.stopReason));
 	watchdog.onStop(() => controller.abort());
 
 	let response: RawResponse;

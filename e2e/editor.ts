@@ -101,7 +101,15 @@ export async function editorChecks(n8n: N8nInstance, emulator: CozeEmulator, tok
 				await page.locator('[data-test-id="rlc-search"] input, input[data-test-id="rlc-search"]').first().fill('全类型');
 				const item = page.locator('[data-test-id="rlc-item"]', { hasText: 'All input types 全类型输入' });
 				await item.waitFor({ timeout: 30_000 });
-				const found = await page.locator('[data-test-id="rlc-item"]:visible').allTextContents();
+				// The unfiltered list already holds this workflow, so its row can show before the
+				// search answer replaces the list: wait (up to 30 s) for the list to narrow.
+				const visibleRows = page.locator('[data-test-id="rlc-item"]:visible');
+				const narrowedBy = Date.now() + 30_000;
+				let found = await visibleRows.allTextContents();
+				while (found.length !== 1 && Date.now() < narrowedBy) {
+					await page.waitForTimeout(250);
+					found = await visibleRows.allTextContents();
+				}
 				ok(found.length === 1, `searching "全类型" listed ${JSON.stringify(found)}`);
 				await shot('workflow-search');
 				await item.click();

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { authenticationField, cozeCredentials } from '../shared/descriptions/authentication';
 import { router } from './actions/router';
 import * as chat from './actions/chat.operation';
 import * as getRunResult from './actions/getRunResult.operation';
@@ -29,37 +30,9 @@ export class CozeWorkflow implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'cozeApi',
-				required: true,
-				displayOptions: { show: { authentication: ['accessToken'] } },
-			},
-			{
-				name: 'cozeOAuthApi',
-				required: true,
-				displayOptions: { show: { authentication: ['oAuthJwt'] } },
-			},
-		],
+		credentials: cozeCredentials,
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{
-						name: 'Access Token',
-						value: 'accessToken',
-						description: 'A personal or service access token, or a Coze Studio API key',
-					},
-					{
-						name: 'OAuth (JWT)',
-						value: 'oAuthJwt',
-						description: 'A service OAuth app that signs in with its private key; tokens are renewed automatically',
-					},
-				],
-				default: 'accessToken',
-			},
+			authenticationField,
 			{
 				displayName: 'Operation',
 				name: 'operation',

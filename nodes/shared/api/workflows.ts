@@ -62,19 +62,3 @@ export async function getRunHistory(
 		...limits,
 	});
 }
-
-/** POST /v1/files/upload (§3): one multipart part named "file". */
-export async function uploadFile(
-	this: IExecuteFunctions,
-	connection: CozeConnection,
-	multipart: { body: Buffer; contentType: string },
-	limits: CallLimits,
-): Promise<CozeResponse> {
-	return await cozeApiRequest.call(this, connection, {
-		method: 'POST',
-		path: '/v1/files/upload',
-		body: multipart.body,
-		headers: { 'Content-Type': multipart.contentType },
-		...limits,
-	});
-}

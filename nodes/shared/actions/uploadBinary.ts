@@ -1,0 +1,61 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { multipartBody } from '../api/multipart';
+import { uploadFile } from '../api/files';
+import { asNodeError } from '../decoding/errors';
+import { isPlainObject } from '../decoding/json';
+import type { CozeConnection } from '../transport';
+
+export const UPLOAD_TIMEOUT_MS = 300_000;
+
+export interface UploadedFile {
+	/** Coze's answer: {id, bytes, file_name, created_at …} (Studio adds uri and url, §3). */
+	data: IDataObject;
+	fileName: string;
+	logid?: string;
+}
+
+/**
+ * Uploads one binary property of the item to Coze (POST /v1/files/upload). `purpose` names what
+ * the file is for in errors, e.g. `the input "image"`.
+ */
+export async function uploadBinaryProperty(
+	this: IExecuteFunctions,
+	connection: CozeConnection,
+	binaryProperty: string,
+	itemIndex: number,
+	purpose?: string,
+): Promise<UploadedFile> {
+	const node = this.getNode();
+	const item = this.getInputData()[itemIndex];
+	const forWhat = purpose ? ` for ${purpose}` : '';
+	if (!item?.binary?.[binaryProperty]) {
+		const available = Object.keys(item?.binary ?? {});
+		throw new NodeOperationError(node, `The item has no binary property "${binaryProperty}"${forWhat}`, {
+			itemIndex,
+			description: available.length
+				? `Binary properties of this item: ${available.join(', ')}.`
+				: 'This item carries no binary data. Read the file with a node that outputs binary data (e.g. Read/Write Files from Disk, HTTP Request) before this one.',
+		});
+	}
+	const binary = this.helpers.assertBinaryData(itemIndex, binaryProperty);
+	const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, binaryProperty);
+	const fileName = binary.fileName ?? `${binaryProperty}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
+	const multipart = multipartBody(bytes, fileName, binary.mimeType || 'application/octet-stream');
+	try {
+		const response = await uploadFile.call(this, connection, multipart, { timeoutMs: UPLOAD_TIMEOUT_MS, itemIndex });
+		return { data: isPlainObject(response.body.data) ? (response.body.data as IDataObject) : {}, fileName, logid: response.logid };
+	} catch (error) {
+		if (error instanceof NodeApiError) error.message = `${error.message} for the file "${fileName}"${purpose ? ` of ${purpose}` : ''}`;
+		throw asNodeError(node, error, itemIndex);
+	}
+}
+
+/** The names in "data" or "data, photo2": the binary properties to upload, in order. */
+export function binaryPropertyNames(spec: unknown): string[] {
+	return String(spec ?? '')
+		.split(',')
+		.map((name) => name.trim())
+		.filter((name) => name !== '');
+}

@@ -7,7 +7,7 @@ import { rfc5987, withFileName } from '../../nodes/shared/api/multipart';
 import { inputsFromJson, inputsFromPairs } from '../../nodes/shared/decoding/inputs';
 import { parseJsonKeepingBigIntegers } from '../../nodes/shared/decoding/json';
 import { decodeWorkflowData, executeIdFrom, interruptFrom, usageFrom, withLoneOutputUnwrapped } from '../../nodes/shared/decoding/output';
-import { workflowIdFromLocator } from '../../nodes/shared/decoding/workflowId';
+import { workflowIdFromLocator } from '../../nodes/shared/decoding/resourceIds';
 import { renewAtMs } from '../../credentials/cozeJwt';
 import { baseUrlOf } from '../../credentials/cozeEndpoint';
 import { msToSecondsLabel } from '../../nodes/shared/utils/values';

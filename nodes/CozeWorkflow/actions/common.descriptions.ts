@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { WORKFLOW_ID_REGEX, WORKFLOW_URL_REGEX } from '../../shared/decoding/workflowId';
+import { WORKFLOW_ID_REGEX, WORKFLOW_URL_REGEX } from '../../shared/decoding/resourceIds';
 import { idleTimeoutOption } from '../../shared/descriptions/options';
 
 export {

@@ -3,7 +3,7 @@ import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
 import { workflowInputSpecs } from '../../shared/api/catalog';
 import { asNodeError } from '../../shared/decoding/errors';
 import { mapperFields } from '../../shared/decoding/schema';
-import { workflowIdFromLocator } from '../../shared/decoding/workflowId';
+import { workflowIdFromLocator } from '../../shared/decoding/resourceIds';
 import { getCozeConnection } from '../../shared/transport';
 
 /**

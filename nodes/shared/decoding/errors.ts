@@ -22,6 +22,16 @@ export interface CozeFailure {
 	uncertainAnswer?: boolean;
 }
 
+/**
+ * Coze Studio's error text `code=<errno> message=<text>\nstack=…` (its errorx format, §10.6):
+ * the number and the text, without the server's stack trace.
+ */
+export function studioErrorOf(msg: unknown): { code: number; msg: string } | undefined {
+	if (typeof msg !== 'string') return undefined;
+	const match = /^\s*code=(\d{1,15}) message=([\s\S]*?)(?:\nstack=[\s\S]*)?$/.exec(msg);
+	return match ? { code: Number(match[1]), msg: match[2].trim() } : undefined;
+}
+
 type NodeError = NodeApiError | NodeOperationError;
 
 /** The facts of a failure, as cozeApiError recorded them (empty for other errors). */

@@ -2,13 +2,14 @@ import type { INode } from 'n8n-workflow';
 import type { NodeApiError } from 'n8n-workflow';
 
 import type { CozeFailure } from '../decoding/errors';
-import { addFailureFacts, ANSWER_TOO_LARGE_HINT, cozeApiError, httpExplanation, quoted } from '../decoding/errors';
+import { addFailureFacts, ANSWER_TOO_LARGE_HINT, cozeApiError, httpExplanation, quoted, studioErrorOf } from '../decoding/errors';
 import { msToSecondsLabel } from '../utils/values';
 import { isPlainObject, JsonTooDeep, parseJsonKeepingBigIntegers } from '../decoding/json';
 import { AnswerTooLarge } from './budget';
 import type { CozeConnection } from './connection';
 import { parseRetryAfter } from './retry';
 import type { CozeRequest, CozeResponse, CozeStreamRequest, RawResponse } from './types';
+import { isReadOnly } from './types';
 import type { StopReason } from './watchdog';
 import { RequestStopped } from './watchdog';
 
@@ -22,6 +23,7 @@ export function interpretResponse(
 	response: Omit<RawResponse, 'body'>,
 	connection: CozeConnection,
 	itemIndex: number,
+	resultKey = 'data',
 ): CozeResponse {
 	const { statusCode, headers } = response;
 	const { scrubber } = connection;
@@ -83,7 +85,7 @@ export function interpretResponse(
 	// Studio's run history answers a success with `data` and no `code`; an answer with neither
 	// (`{"msg":"internal error"}`) is a failure, never an empty success.
 	const httpFailed = statusCode < 200 || statusCode >= 300;
-	if (code === undefined && !httpFailed && !('data' in body)) {
+	if (code === undefined && !httpFailed && !('data' in body) && !(resultKey in body)) {
 		throw withRetryFacts(
 			cozeApiError(node, { msg: typeof body.msg === 'string' ? body.msg : undefined, logid }, itemIndex, {
 				summary: 'Coze answered with neither a result nor an error code',
@@ -95,9 +97,11 @@ export function interpretResponse(
 	}
 	const failed = (code !== undefined && code !== 0) || httpFailed;
 	if (failed) {
+		// Coze Studio folds its own error number into the message of an HTTP 400 (§10.6).
+		const studio = studioErrorOf(body.msg);
 		const failure: CozeFailure = {
-			code,
-			msg: typeof body.msg === 'string' ? body.msg : undefined,
+			code: studio?.code ?? code,
+			msg: studio?.msg ?? (typeof body.msg === 'string' ? body.msg : undefined),
 			httpStatus: code === undefined || statusCode >= 300 ? statusCode : undefined,
 			logid,
 			debugUrl: typeof body.debug_url === 'string' ? body.debug_url : undefined,
@@ -150,10 +154,12 @@ export function requestFailure(node: INode, error: unknown, connection: CozeConn
 	return nodeError;
 }
 
-const mayHaveRunNote = (request: CozeRequest) =>
-	request.method === 'POST'
-		? ' It was not resent automatically, because the workflow may have started in Coze; check its run history before running it again.'
-		: '';
+const mayHaveRunNote = (request: CozeRequest) => {
+	if (isReadOnly(request)) return '';
+	return request.sideEffect === 'message'
+		? ' It was not resent automatically, because the agent may have received the message; check the conversation before sending it again.'
+		: ' It was not resent automatically, because the workflow may have started in Coze; check its run history before running it again.';
+};
 
 function stoppedRequestError(node: INode, reason: StopReason, request: CozeRequest): NodeApiError {
 	if (reason === 'cancelled') {
@@ -170,7 +176,9 @@ function stoppedRequestError(node: INode, reason: StopReason, request: CozeReque
 
 function stoppedStreamError(node: INode, reason: StopReason, request: CozeStreamRequest): NodeApiError {
 	const notResent =
-		' It was not resent automatically, because the workflow may still be running in Coze; check its run history before running it again.';
+		request.sideEffect === 'message'
+			? ' It was not resent automatically, because the agent may still be answering in Coze; check the conversation (Get Chat) before sending the message again.'
+			: ' It was not resent automatically, because the workflow may still be running in Coze; check its run history before running it again.';
 	if (reason === 'cancelled') {
 		return cozeApiError(node, {}, request.itemIndex, {
 			summary: 'The stream from Coze was closed because the execution stopped',
@@ -181,6 +189,12 @@ function stoppedStreamError(node: INode, reason: StopReason, request: CozeStream
 		return cozeApiError(node, {}, request.itemIndex, {
 			summary: `Coze sent nothing for ${msToSecondsLabel(request.idleTimeoutMs ?? 0)}`,
 			hint: `The stream went silent, so it was closed. Raise Idle Timeout if the workflow has long silent steps.${notResent}`,
+		});
+	}
+	if (request.sideEffect === 'message') {
+		return cozeApiError(node, {}, request.itemIndex, {
+			summary: `The agent did not finish answering within ${msToSecondsLabel(request.timeoutMs)}`,
+			hint: `Raise Timeout.${notResent}`,
 		});
 	}
 	return cozeApiError(node, {}, request.itemIndex, {

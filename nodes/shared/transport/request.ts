@@ -12,6 +12,7 @@ import type { SlotOutcome } from './pacing';
 import { adaptiveLimitOf } from './pacing';
 import { retryPolicyOf, retryWait, slotOutcomeOf } from './retry';
 import type { CozeRequest, CozeResponse, RawResponse, StreamBody } from './types';
+import { isReadOnly } from './types';
 import { RequestStopped, Watchdog } from './watchdog';
 
 /**
@@ -78,7 +79,7 @@ export async function withRetries<T>(
 				markTokenRefused(connection.oauth, tokenUsedBy.get(request) ?? '');
 				continue;
 			}
-			const wait = nodeError instanceof NodeApiError ? retryWait(nodeError, request.method, attemptNumber, policy) : undefined;
+			const wait = nodeError instanceof NodeApiError ? retryWait(nodeError, isReadOnly(request), attemptNumber, policy) : undefined;
 			if (wait !== undefined && Date.now() + wait > giveUpAt) {
 				// A Retry-After (or backoff) longer than what is left of the item's Timeout: not waited out.
 				nodeError.description = `${nodeError.description ?? ''}\nNot retried: the next attempt would come ${Math.ceil(wait / 1000)} s from now, past the Timeout of ${msToSecondsLabel(request.timeoutMs)}. Raise Timeout to allow it.`.trim();
@@ -128,7 +129,7 @@ async function sendOnce(this: CozeContext, connection: CozeConnection, request: 
 	} finally {
 		watchdog.finish();
 	}
-	return interpretResponse(node, text, response, connection, request.itemIndex);
+	return interpretResponse(node, text, response, connection, request.itemIndex, request.resultKey);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions, NodeApiError } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions, NodeApiError } from 'n8n-workflow';
 
 import { failureOf } from '../decoding/errors';
 import { oncePerRun } from '../utils/perRun';
@@ -74,7 +74,7 @@ export function slotOutcomeOf(error: NodeApiError): SlotOutcome {
 /** How long to wait before attempt `attempt + 1`, or undefined not to retry. */
 export function retryWait(
 	error: NodeApiError,
-	method: IHttpRequestMethods,
+	idempotent: boolean,
 	attempt: number,
 	policy: RetryPolicy,
 ): number | undefined {
@@ -83,7 +83,7 @@ export function retryWait(
 	const retriable =
 		kind === 'rateLimit' ||
 		kind === 'notSent' ||
-		(kind === 'mayHaveStarted' && (method === 'GET' || policy.retryRunsThatMayHaveStarted));
+		(kind === 'mayHaveStarted' && (idempotent || policy.retryRunsThatMayHaveStarted));
 	if (!retriable) return undefined;
 	const { retryAfterMs } = failureOf(error);
 	if (retryAfterMs !== undefined) return Math.min(retryAfterMs, MAX_WAIT_MS);

@@ -11,6 +11,17 @@ export interface CozeRequest {
 	/** The whole request on the wall clock, retries and their waits included. */
 	timeoutMs: number;
 	itemIndex: number;
+	/** A POST that changes nothing (a listing): safe to resend like a GET. */
+	readOnly?: boolean;
+	/** Where the answer's result is when not in `data` (Coze Studio's cancel: `ChatV3ChatDetail`, §10.6). */
+	resultKey?: string;
+	/** What a resend could repeat, for the errors' wording: a workflow run (default) or a chat message. */
+	sideEffect?: 'run' | 'message';
+}
+
+/** Whether sending the request twice is harmless. */
+export function isReadOnly(request: Pick<CozeRequest, 'method' | 'readOnly'>): boolean {
+	return request.method === 'GET' || request.readOnly === true;
 }
 
 export interface CozeResponse {

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { workflowIdFromLocator } from '../../../shared/decoding/workflowId';
+import { workflowIdFromLocator } from '../../../shared/decoding/resourceIds';
 import { itemParameter } from '../../../shared/utils/perRun';
 
 export { itemParameter };

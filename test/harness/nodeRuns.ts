@@ -47,7 +47,7 @@ export function useNodeRuns(
 		extra: RunExtras = {},
 	): Promise<CozeRunOutcome> {
 		const { accessToken, ...rest } = extra;
-		const input: CozeRunInput = { items: items as never, parameters, credentials: credentialsFor(dialect, accessToken), ...rest };
+		const input: CozeRunInput = { items: items as never, parameters, credentials: credentialsFor(dialect, accessToken), nodeType: parameters.resource !== undefined ? 'n8n-nodes-coze.coze' : undefined, ...rest };
 		const logsBefore = capturedLogs.length;
 		const outcome = await runCozeNode(input);
 		expectSecretAbsent(outcome, token, logsBefore);

@@ -4,7 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { foldChatStream } from '../../shared/decoding/chatStream';
 import { inputsFromJson } from '../../shared/decoding/inputs';
 import { itemParameter, readWorkflowId } from './shared/parameters';
-import { streamFailure } from './shared/streamRun';
+import { streamFailure } from '../../shared/actions/streamFailure';
 import { chatWorkflow } from '../../shared/api/workflows';
 import { getCozeConnection } from '../../shared/transport';
 import { idleTimeoutMsOf, idleTimeoutOption, LONG_TIMEOUT_SECONDS, timeoutOption, workflowLocator, workspaceField, concurrencyAndRetryOptions } from './common.descriptions';

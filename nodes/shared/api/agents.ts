@@ -114,6 +114,8 @@ export async function cancelChat(this: IExecuteFunctions, connection: CozeConnec
 		method: 'POST',
 		path: '/v3/chat/cancel',
 		body: { conversation_id: chat.conversationId, chat_id: chat.chatId },
+		// Coze Studio answers {"ChatV3ChatDetail": {…}} with no code (§10.6).
+		resultField: 'ChatV3ChatDetail',
 		...limits,
 	});
 }

@@ -22,23 +22,60 @@ export interface WorkflowSummary {
 	workspaceId: string;
 }
 
-/** Every workspace the token can see (GET /v1/workspaces, 50 a page). */
+/** One page of the workspaces the token can see (GET /v1/workspaces; cloud only, §4, §10.7). */
+export async function listWorkspacesPage(
+	this: Context,
+	connection: CozeConnection,
+	query: { page: number; pageSize: number; itemIndex?: number; timeoutMs?: number },
+): Promise<{ workspaces: Array<Record<string, unknown>>; total: number }> {
+	const { body } = await cozeApiRequest.call(this, connection, {
+		method: 'GET',
+		path: '/v1/workspaces',
+		qs: { page_num: query.page, page_size: query.pageSize },
+		timeoutMs: query.timeoutMs ?? LIST_TIMEOUT_MS,
+		itemIndex: query.itemIndex ?? 0,
+	});
+	const data = isPlainObject(body.data) ? body.data : {};
+	return {
+		workspaces: Array.isArray(data.workspaces) ? data.workspaces.filter(isPlainObject) : [],
+		total: Number(data.total_count ?? 0),
+	};
+}
+
+/** Every workspace the token can see, 50 a page. */
 export async function listWorkspaces(this: Context, connection: CozeConnection): Promise<Workspace[]> {
 	const workspaces: Workspace[] = [];
 	for (let page = 1; page <= 20; page++) {
-		const { body } = await cozeApiRequest.call(this, connection, {
-			method: 'GET',
-			path: '/v1/workspaces',
-			qs: { page_num: page, page_size: 50 },
-			timeoutMs: LIST_TIMEOUT_MS,
-			itemIndex: 0,
-		});
-		const data = isPlainObject(body.data) ? body.data : {};
-		const entries = Array.isArray(data.workspaces) ? data.workspaces.filter(isPlainObject) : [];
+		const { workspaces: entries, total } = await listWorkspacesPage.call(this, connection, { page, pageSize: 50 });
 		for (const entry of entries) workspaces.push({ id: String(entry.id), name: String(entry.name ?? entry.id) });
-		if (entries.length < 50 || workspaces.length >= Number(data.total_count ?? 0)) break;
+		if (entries.length < 50 || workspaces.length >= total) break;
 	}
 	return workspaces;
+}
+
+/**
+ * One page of a workspace's agents (GET /v1/bots, coze-js bots.listNew; cloud only, §10.7):
+ * Coze's items `{id, name, description, icon_url, is_published, published_at, updated_at, owner_user_id}`.
+ */
+export async function listAgentsPage(
+	this: Context,
+	connection: CozeConnection,
+	query: { workspaceId: string; page: number; pageSize: number; publishedOnly: boolean; itemIndex?: number; timeoutMs?: number },
+): Promise<{ agents: Array<Record<string, unknown>>; total: number }> {
+	const { body } = await cozeApiRequest.call(this, connection, {
+		method: 'GET',
+		path: '/v1/bots',
+		qs: {
+			workspace_id: query.workspaceId,
+			page_num: query.page,
+			page_size: query.pageSize,
+			...(query.publishedOnly ? { publish_status: 'published_online' } : {}),
+		},
+		timeoutMs: query.timeoutMs ?? LIST_TIMEOUT_MS,
+		itemIndex: query.itemIndex ?? 0,
+	});
+	const data = isPlainObject(body.data) ? body.data : {};
+	return { agents: Array.isArray(data.items) ? data.items.filter(isPlainObject) : [], total: Number(data.total ?? 0) };
 }
 
 /** One page of a workspace's workflows (GET /v1/workflows); Coze has no name filter. */

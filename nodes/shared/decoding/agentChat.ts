@@ -1,6 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ChatTurn } from './chatStream';
+
+/** A turn as the node outputs it: streamed (ChatTurn) or read back, whose status may be any of Coze's. */
+export type AgentTurn = Omit<ChatTurn, 'status'> & { status: string };
 import { answerOf } from './chatStream';
 import { isPlainObject, parseJsonKeepingBigIntegers } from './json';
 
@@ -26,8 +29,9 @@ export const FINAL_CHAT_STATUSES = new Set(['completed', 'failed', 'requires_act
  * follow-up suggestions, the turn's messages, and what a flow needs to continue (ids, the
  * tool calls the agent waits for).
  */
-export function agentTurnOutput(turn: ChatTurn, options: { includeToolMessages: boolean }): IDataObject {
+export function agentTurnOutput(turn: AgentTurn, options: { includeToolMessages: boolean }): IDataObject {
 	const { chat, messages } = turn;
+	// A polled turn's list holds the user's own messages too; a streamed one never does.
 	const assistant = messages.filter((message) => message.role === undefined || message.role === 'assistant');
 	const output: IDataObject = {
 		answer: answerOf(assistant),
@@ -46,8 +50,8 @@ export function agentTurnOutput(turn: ChatTurn, options: { includeToolMessages: 
 		output.required_action = isPlainObject(chat.required_action) ? (chat.required_action as IDataObject) : {};
 	}
 	output.messages = options.includeToolMessages
-		? messages
-		: messages.filter((message) => CONVERSATION_TYPES.has(String(message.type ?? 'answer')));
+		? assistant
+		: assistant.filter((message) => CONVERSATION_TYPES.has(String(message.type ?? 'answer')));
 	for (const key of Object.keys(output)) if (output[key] === undefined) delete output[key];
 	return output;
 }
@@ -86,12 +90,15 @@ function stringOrUndefined(value: unknown): string | undefined {
 
 /** A chat object from /v3/chat, /v3/chat/retrieve or /v3/chat/cancel: the `data` of the answer. */
 export function chatObjectOf(body: Record<string, unknown>): IDataObject {
-	return isPlainObject(body.data) ? (body.data as IDataObject) : {};
+	if (isPlainObject(body.data)) return body.data as IDataObject;
+	// Coze Studio's cancel answers {"ChatV3ChatDetail": {…}} (§10.6).
+	return isPlainObject(body.ChatV3ChatDetail) ? (body.ChatV3ChatDetail as IDataObject) : {};
 }
 
 /** The messages of /v3/chat/message/list (`data` is an array; §10.2), oldest first as Coze sends them. */
 export function chatMessagesOf(body: Record<string, unknown>): IDataObject[] {
-	const data = body.data;
+	// Coze Studio puts the list under "Messages" (§10.6).
+	const data = body.data ?? body.Messages;
 	if (Array.isArray(data)) return data.filter(isPlainObject) as IDataObject[];
 	// ASSUMPTION: some servers wrap a list as {messages: […]} or {data: […]}: accept both.
 	if (isPlainObject(data)) {

@@ -23,7 +23,7 @@ export function interpretResponse(
 	response: Omit<RawResponse, 'body'>,
 	connection: CozeConnection,
 	itemIndex: number,
-	resultKey = 'data',
+	resultField = 'data',
 ): CozeResponse {
 	const { statusCode, headers } = response;
 	const { scrubber } = connection;
@@ -85,7 +85,7 @@ export function interpretResponse(
 	// Studio's run history answers a success with `data` and no `code`; an answer with neither
 	// (`{"msg":"internal error"}`) is a failure, never an empty success.
 	const httpFailed = statusCode < 200 || statusCode >= 300;
-	if (code === undefined && !httpFailed && !('data' in body) && !(resultKey in body)) {
+	if (code === undefined && !httpFailed && !('data' in body) && !(resultField in body)) {
 		throw withRetryFacts(
 			cozeApiError(node, { msg: typeof body.msg === 'string' ? body.msg : undefined, logid }, itemIndex, {
 				summary: 'Coze answered with neither a result nor an error code',

@@ -14,7 +14,7 @@ export interface CozeRequest {
 	/** A POST that changes nothing (a listing): safe to resend like a GET. */
 	readOnly?: boolean;
 	/** Where the answer's result is when not in `data` (Coze Studio's cancel: `ChatV3ChatDetail`, §10.6). */
-	resultKey?: string;
+	resultField?: string;
 	/** What a resend could repeat, for the errors' wording: a workflow run (default) or a chat message. */
 	sideEffect?: 'run' | 'message';
 }

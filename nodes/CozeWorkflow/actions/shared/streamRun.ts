@@ -1,16 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INode, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { streamFailure } from '../../../shared/actions/streamFailure';
 import { streamResumeWorkflow, streamRunWorkflow } from '../../../shared/api/workflows';
-import { ANSWER_TOO_LARGE_HINT, asNodeError, cozeApiError } from '../../../shared/decoding/errors';
 import { decodeWorkflowData } from '../../../shared/decoding/output';
 import type { CozeConnection } from '../../../shared/transport';
-import {
-	foldWorkflowStream,
-	WorkflowStreamEndedEarly,
-	WorkflowStreamFailure,
-	WorkflowStreamGarbled,
-	WorkflowStreamTooLarge,
-} from '../../../shared/decoding/workflowStream';
+import { foldWorkflowStream } from '../../../shared/decoding/workflowStream';
 
 export interface StreamRunOptions {
 	/** A new run (stream_run), or the rest of one paused in a stream (stream_resume). */
@@ -55,30 +49,4 @@ export async function runWorkflowStream(
 	if (folded.interrupt) result.interrupt = folded.interrupt;
 	if (folded.messages) result.messages = folded.messages;
 	return result;
-}
-
-/** A failure met while following a stream, as an n8n error: Coze's own error, an early end, or a broken connection. */
-export function streamFailure(
-	node: INode,
-	error: unknown,
-	logid: string | undefined,
-	itemIndex: number,
-	endedEarly: { summary: string; hint: string },
-): NodeApiError | NodeOperationError {
-	if (error instanceof WorkflowStreamFailure) return cozeApiError(node, { ...error.failure, logid }, itemIndex);
-	if (error instanceof WorkflowStreamEndedEarly) return cozeApiError(node, { logid }, itemIndex, endedEarly);
-	if (error instanceof WorkflowStreamTooLarge) {
-		return cozeApiError(node, { logid }, itemIndex, {
-			summary: error.message,
-			hint: ANSWER_TOO_LARGE_HINT,
-		});
-	}
-	if (error instanceof WorkflowStreamGarbled) {
-		// Its data is not quoted: what a server echoes in a stream is not scrubbed of the token here.
-		return cozeApiError(node, { logid }, itemIndex, {
-			summary: `Coze sent a ${error.eventName} event whose data is not valid JSON`,
-			hint: 'The stream was garbled on the way, often by a proxy in front of Coze. The run was not resent automatically because it may have started; check its run history in Coze before running it again.',
-		});
-	}
-	return asNodeError(node, error, itemIndex);
 }

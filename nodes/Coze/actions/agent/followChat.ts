@@ -1,0 +1,103 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { streamFailure } from '../../../shared/actions/streamFailure';
+import type { ChatRef } from '../../../shared/api/agents';
+import { listChatMessages, retrieveChat } from '../../../shared/api/agents';
+import { agentTurnOutput, chatMessagesOf, chatObjectOf, chatStatusOf, FINAL_CHAT_STATUSES } from '../../../shared/decoding/agentChat';
+import { foldChatEvents } from '../../../shared/decoding/chatStream';
+import { cozeApiError } from '../../../shared/decoding/errors';
+import type { CozeConnection, CozeResponse, CozeStream } from '../../../shared/transport';
+import { msToSecondsLabel } from '../../../shared/utils/values';
+import { waitUnlessCancelled } from '../../../shared/utils/wait';
+
+/** How an operation that sends a message waits for the agent's answer. */
+export interface ChatWait {
+	itemIndex: number;
+	/** The whole wait, from the message's send to the answer's last message. */
+	timeoutMs: number;
+	pollIntervalMs: number;
+	includeToolMessages: boolean;
+}
+
+const MAY_HAVE_ANSWERED =
+	'The message was not resent automatically, because the agent may have received it; look at the chat with Get Chat before sending it again.';
+
+/** Folds a streamed chat turn into the node's output. */
+export async function streamedTurn(this: IExecuteFunctions, stream: CozeStream, wait: ChatWait): Promise<IDataObject> {
+	let turn;
+	try {
+		turn = await foldChatEvents(stream.events, stream.maxKeptChars);
+	} catch (error) {
+		throw streamFailure(
+			this.getNode(),
+			error,
+			stream.logid,
+			wait.itemIndex,
+			{ summary: 'The chat stream from Coze ended before the agent finished answering', hint: `The connection closed without a final event. ${MAY_HAVE_ANSWERED}` },
+			MAY_HAVE_ANSWERED,
+		);
+	}
+	return withLogid(agentTurnOutput(turn, wait), stream.logid);
+}
+
+/**
+ * Follows a chat started without a stream: polls its status (GET /v3/chat/retrieve, §10.2) until
+ * it ends or Timeout passes, then reads its messages. Coze Studio answers the start at status
+ * "created", so the first answer is never taken for the end (§10.6).
+ */
+export async function polledTurn(this: IExecuteFunctions, connection: CozeConnection, started: CozeResponse, wait: ChatWait, startedAt: number): Promise<IDataObject> {
+	const node = this.getNode();
+	const signal = this.getExecutionCancelSignal();
+	const deadline = startedAt + wait.timeoutMs;
+	let chat = chatObjectOf(started.body);
+	const ref: ChatRef = { conversationId: String(chat.conversation_id ?? ''), chatId: String(chat.id ?? '') };
+	if (!ref.conversationId || !ref.chatId) {
+		throw cozeApiError(node, { logid: started.logid }, wait.itemIndex, {
+			summary: 'Coze accepted the message but sent back no conversation or chat ID',
+			hint: `The answer cannot be followed. ${MAY_HAVE_ANSWERED}`,
+		});
+	}
+	const remaining = () => deadline - Date.now();
+	while (!FINAL_CHAT_STATUSES.has(chatStatusOf(chat))) {
+		const pause = Math.min(wait.pollIntervalMs, remaining());
+		if (pause <= 0) throw stillAnswering(this, ref, wait);
+		if (!(await waitUnlessCancelled(pause, signal))) {
+			throw cozeApiError(node, {}, wait.itemIndex, {
+				summary: 'Stopped waiting for the agent because the execution stopped',
+				hint: `The chat goes on in Coze: conversation ${ref.conversationId}, chat ${ref.chatId}.`,
+			});
+		}
+		if (remaining() <= 0) throw stillAnswering(this, ref, wait);
+		const looked = await retrieveChat.call(this, connection, ref, { itemIndex: wait.itemIndex, timeoutMs: remaining() });
+		chat = { ...chat, ...chatObjectOf(looked.body) };
+	}
+	const status = chatStatusOf(chat);
+	if (status === 'failed' || status === 'expired') throw chatFailed(this, chat, wait.itemIndex, started.logid);
+	const listed = await listChatMessages.call(this, connection, ref, { itemIndex: wait.itemIndex, timeoutMs: Math.max(remaining(), 10_000) });
+	return withLogid(agentTurnOutput({ status, chat, messages: chatMessagesOf(listed.body) }, wait), started.logid);
+}
+
+/** A failed chat as an error: Coze's last_error when it gives one (Coze Studio never does, §10.6). */
+export function chatFailed(context: IExecuteFunctions, chat: IDataObject, itemIndex: number, logid?: string) {
+	const lastError = (chat.last_error ?? {}) as { code?: unknown; msg?: unknown };
+	const code = Number(lastError.code);
+	if (Number.isFinite(code) && code !== 0) {
+		return cozeApiError(context.getNode(), { code, msg: String(lastError.msg ?? ''), logid }, itemIndex);
+	}
+	return cozeApiError(context.getNode(), { logid }, itemIndex, {
+		summary: `The agent's chat ended with status ${chatStatusOf(chat)}`,
+		hint: "Coze gave no reason. Open the agent in Coze and try the message there; check its model, plugins and the account's balance.",
+	});
+}
+
+function stillAnswering(context: IExecuteFunctions, ref: ChatRef, wait: ChatWait) {
+	return cozeApiError(context.getNode(), {}, wait.itemIndex, {
+		summary: `The agent was still answering after ${msToSecondsLabel(wait.timeoutMs)}`,
+		hint: `It goes on in Coze: read the answer later with Get Chat (conversation ${ref.conversationId}, chat ${ref.chatId}), or raise Timeout.`,
+	});
+}
+
+function withLogid(output: IDataObject, logid: string | undefined): IDataObject {
+	if (logid) output.logid = logid;
+	return output;
+}

@@ -1,0 +1,80 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { listConversationMessages } from '../../../shared/api/conversations';
+import { isPlainObject } from '../../../shared/decoding/json';
+import { concurrencyAndRetryOptions, timeoutOption } from '../../../shared/descriptions/options';
+import { getCozeConnection } from '../../../shared/transport';
+import { secondsToMs, trimmedOrUndefined } from '../../../shared/utils/values';
+import { conversationIdField, returnAllAndLimit } from '../descriptions';
+import { itemParameter, readLimit, requiredText } from '../parameters';
+import { LOOKUP_TIMEOUT_SECONDS } from '../agent/getChat.operation';
+
+// Coze's page size limit for this list (coze.cn docs: 1 to 50).
+const PAGE_SIZE = 50;
+const MAX_PAGES = 200;
+
+const properties: INodeProperties[] = [
+	conversationIdField,
+	...returnAllAndLimit(1000),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Chat ID',
+				name: 'chatId',
+				type: 'string',
+				default: '',
+				description: 'Only the messages of this chat (one question and its answer)',
+			},
+			{
+				displayName: 'Order',
+				name: 'order',
+				type: 'options',
+				options: [
+					{ name: 'Newest First', value: 'desc' },
+					{ name: 'Oldest First', value: 'asc' },
+				],
+				default: 'desc',
+			},
+			timeoutOption(LOOKUP_TIMEOUT_SECONDS, 'Seconds to wait for each page'),
+			...concurrencyAndRetryOptions,
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['listMessages'] } }, properties);
+
+/**
+ * POST /v1/conversation/message/list, page after page: one output item per message. The next
+ * page starts after the last id of the one before, as coze-py's LastIDPaged reads it (§10.4).
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const conversationId = requiredText.call(this, 'conversationId', itemIndex, 'conversation ID', 'Map the conversation_id of the conversation.');
+	const limit = readLimit(this, itemIndex);
+	const options = itemParameter(this, 'options', itemIndex, {}) as { chatId?: string; order?: string; timeout?: number };
+	const connection = await getCozeConnection.call(this, itemIndex);
+	const messages: IDataObject[] = [];
+	let afterId: string | undefined;
+	for (let page = 0; page < MAX_PAGES && messages.length < limit; page++) {
+		const body: IDataObject = { order: options.order ?? 'desc', limit: Math.min(PAGE_SIZE, limit - messages.length) };
+		const chatId = trimmedOrUndefined(options.chatId);
+		if (chatId) body.chat_id = chatId;
+		if (afterId) body.after_id = afterId;
+		const response = await listConversationMessages.call(this, connection, conversationId, body, {
+			itemIndex,
+			timeoutMs: secondsToMs(options.timeout ?? LOOKUP_TIMEOUT_SECONDS),
+		});
+		const data = Array.isArray(response.body.data) ? response.body.data.filter(isPlainObject) : [];
+		messages.push(...(data as IDataObject[]).slice(0, limit - messages.length));
+		const lastId = response.body.last_id;
+		// A page that does not move on ends the list, whatever has_more says.
+		if (response.body.has_more !== true || data.length === 0 || lastId === undefined || String(lastId) === '' || String(lastId) === afterId) break;
+		afterId = String(lastId);
+	}
+	return messages;
+}

@@ -1,0 +1,62 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { agentIdFromLocator } from '../../shared/decoding/resourceIds';
+import { itemParameter } from '../../shared/utils/perRun';
+import { trimmedOrUndefined } from '../../shared/utils/values';
+
+export { itemParameter };
+
+/** The Agent parameter of the item, as an agent ID string. */
+export function readAgentId(this: IExecuteFunctions, itemIndex: number): string {
+	return agentIdFromLocator(this.getNode(), itemParameter(this, 'agentId', itemIndex), itemIndex);
+}
+
+/**
+ * A required text parameter, trimmed. Ids stay strings: a 19-digit number mapped in as a
+ * number has already lost digits, so it is refused rather than sent wrong.
+ */
+export function requiredText(this: IExecuteFunctions, name: string, itemIndex: number, label: string, hint: string): string {
+	const value = itemParameter<unknown>(this, name, itemIndex, '');
+	if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+		throw new NodeOperationError(this.getNode(), `The ${label} arrived as a number, which cannot hold all its digits`, {
+			itemIndex,
+			description: `Pass it as text, e.g. {{ String($json.${name}) }}.`,
+		});
+	}
+	const text = trimmedOrUndefined(value === undefined || value === null ? '' : String(value));
+	if (!text) throw new NodeOperationError(this.getNode(), `No ${label} is set`, { itemIndex, description: hint });
+	return text;
+}
+
+/** A name/value fixedCollection as a map, without empty names (Coze's custom_variables, meta_data). */
+export function keyValues(collection: unknown): Record<string, string> | undefined {
+	const entries = (collection as { value?: Array<{ name?: unknown; value?: unknown }> } | undefined)?.value ?? [];
+	const map: Record<string, string> = {};
+	for (const entry of entries) {
+		const name = String(entry.name ?? '').trim();
+		if (name) map[name] = String(entry.value ?? '');
+	}
+	return Object.keys(map).length > 0 ? map : undefined;
+}
+
+/**
+ * Earlier messages as Coze takes them. An assistant turn must say it is an answer, or Coze reads
+ * it as a question (§10.1, cozepy build_assistant_answer); Studio refuses other types (§10.6).
+ */
+export function earlierMessages(history: unknown): IDataObject[] {
+	const entries = (history as { message?: Array<{ role?: string; content?: string }> } | undefined)?.message ?? [];
+	return entries
+		.filter((entry) => String(entry.content ?? '') !== '')
+		.map((entry) =>
+			entry.role === 'assistant'
+				? { role: 'assistant', type: 'answer', content: String(entry.content), content_type: 'text' }
+				: { role: 'user', type: 'question', content: String(entry.content), content_type: 'text' },
+		);
+}
+
+/** Return All / Limit as the number of results wanted. */
+export function readLimit(context: IExecuteFunctions, itemIndex: number): number {
+	if (itemParameter<boolean>(context, 'returnAll', itemIndex, false)) return Number.POSITIVE_INFINITY;
+	return Math.max(1, Number(itemParameter(context, 'limit', itemIndex, 50)));
+}

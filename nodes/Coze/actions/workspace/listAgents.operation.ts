@@ -1,0 +1,67 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { listAgentsPage } from '../../../shared/api/catalog';
+import { concurrencyAndRetryOptions } from '../../../shared/descriptions/options';
+import { getCozeConnection } from '../../../shared/transport';
+import { returnAllAndLimit } from '../descriptions';
+import { itemParameter, readLimit, requiredText } from '../parameters';
+import { refuseOnStudio } from '../studioLimits';
+
+const PAGE_SIZE = 50;
+const MAX_PAGES = 100;
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Workspace Name or ID',
+		name: 'workspaceId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getWorkspaces' },
+		default: '',
+		required: true,
+		description:
+			'The workspace whose agents to list. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	...returnAllAndLimit(1000),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Published Only',
+				name: 'publishedOnly',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to list only agents published as an API (the ones Chat can talk to)',
+			},
+			...concurrencyAndRetryOptions,
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['workspace'], operation: ['listAgents'] } }, properties);
+
+/** GET /v1/bots, page after page: one output item per agent of the workspace (Coze cloud only, §10.7). */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const workspaceId = requiredText.call(this, 'workspaceId', itemIndex, 'workspace', 'Choose the workspace whose agents to list.');
+	const limit = readLimit(this, itemIndex);
+	const options = itemParameter(this, 'options', itemIndex, {}) as { publishedOnly?: boolean };
+	const connection = await getCozeConnection.call(this, itemIndex);
+	refuseOnStudio(this, connection, itemIndex, 'list agents', "Give the agent by ID: the number after /bot/ in the agent editor's address.");
+	const agents: IDataObject[] = [];
+	for (let page = 1; page <= MAX_PAGES && agents.length < limit; page++) {
+		const { agents: entries, total } = await listAgentsPage.call(this, connection, {
+			workspaceId,
+			page,
+			pageSize: PAGE_SIZE,
+			publishedOnly: options.publishedOnly !== false,
+			itemIndex,
+		});
+		agents.push(...(entries as IDataObject[]).slice(0, limit - agents.length).map((agent) => ({ ...agent, workspace_id: workspaceId })));
+		if (entries.length < PAGE_SIZE || page * PAGE_SIZE >= total) break;
+	}
+	return agents;
+}

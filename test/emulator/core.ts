@@ -6,6 +6,8 @@
 import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+import type { AgentState } from './agentModel';
+import type { ConversationMessage } from './agentTypes';
 import type { IdGenerator } from './ids';
 import type { RateLimitState } from './ratelimit';
 import type {
@@ -129,7 +131,14 @@ export interface SyncInterrupt {
 /** A chat-flow conversation; `pending` while a question waits for its answer. */
 export interface Conversation {
 	id: string;
+	/** The current section (agents: `clear` starts a new one; earlier sections are no longer context). */
 	sectionId: string;
+	/** Agent conversations (conversations.ts, agentModel.ts): when created (unix s), meta_data, bot. */
+	createdAt?: number;
+	metaData?: Record<string, string>;
+	botId?: string;
+	/** Agent message history, oldest first (agentModel.ts `messagesOf`). */
+	messages?: ConversationMessage[];
 	pending?: { workflowId: string; then: string; executeId: string; chunks?: number; opts: ChatOptions };
 }
 
@@ -222,6 +231,8 @@ export interface EmulatorState {
 	/** jti values of the JWTs that obtained a token. */
 	readonly usedJtis: Set<string>;
 	readonly tokenRequests: TokenRequestRecord[];
+	/** Agents (bots): catalogue, options and chats (agentModel.ts). */
+	readonly agents: AgentState;
 }
 
 /** A `setFaultRate` plan with its PRNG. */

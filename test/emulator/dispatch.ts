@@ -3,6 +3,42 @@
  * Studio's nginx / session layers) and what an unknown path gets. New endpoint families add
  * their routes to CLOUD_ROUTES / STUDIO_ROUTES.
  */
+import {
+	AGENT_CHAT_PATH,
+	agentChatHandler,
+	CHAT_CANCEL_PATH,
+	CHAT_MESSAGES_PATH,
+	CHAT_RETRIEVE_PATH,
+	chatCancelHandler,
+	chatMessagesHandler,
+	chatRetrieveHandler,
+	SUBMIT_TOOL_OUTPUTS_PATH,
+	submitToolOutputsHandler,
+} from './agentChat';
+import {
+	BOT_INFO_PATH,
+	BOT_ONLINE_INFO_PATH,
+	botInfoHandler,
+	botOnlineInfoHandler,
+	BOTS_LIST_PATH,
+	botsListHandler,
+	FILE_RETRIEVE_PATH,
+	fileRetrieveHandler,
+	PUBLISHED_BOTS_PATH,
+	publishedBotsHandler,
+} from './agents';
+import {
+	CONVERSATION_CLEAR_PATH,
+	CONVERSATION_CREATE_PATH,
+	CONVERSATION_MESSAGES_PATH,
+	CONVERSATION_RETRIEVE_PATH,
+	conversationClearHandler,
+	conversationCreateHandler,
+	conversationMessagesHandler,
+	conversationRetrieveHandler,
+	CONVERSATIONS_LIST_PATH,
+	conversationsListHandler,
+} from './conversations';
 import { cloudAuth, isStudioOpenApiPath, studioAuth, studioSession } from './auth';
 import type { Reply, RequestContext } from './core';
 import { CHAT_PATH, chatHandler } from './chat';
@@ -11,6 +47,7 @@ import { cloudUploadHandler, STUDIO_STORAGE_PREFIX, studioBodyTooLarge, studioSt
 import { CLOUD_HISTORY_PATH, cloudHistoryHandler, STUDIO_HISTORY_PATH, studioHistoryHandler } from './history';
 import { OAUTH_TOKEN_PATH, oauthTokenHandler } from './oauth';
 import { WORKFLOWS_RESUME_PATH, workflowsResumeHandler } from './resume';
+import type { Route } from './router';
 import { Router } from './router';
 import { RUN_PATH, runHandler } from './run';
 import { STREAM_RESUME_PATH, STREAM_RUN_PATH, streamResumeHandler, streamRunHandler } from './stream';
@@ -23,6 +60,25 @@ import {
 	workflowsListHandler,
 } from './workflows';
 import { WORKSPACES_PATH, workspacesHandler } from './workspaces';
+
+/**
+ * Agent routes both dialects serve (agentChat.ts, conversations.ts, agents.ts); Studio's exact list
+ * [ST:api/router/coze/api.go]: retrieve is GET only there, and it has no submit_tool_outputs, bots list,
+ * published_bots_list or files/retrieve (dispatchStudio: not on the Open-API allow-list → session 401).
+ */
+const AGENT_ROUTES_BOTH: Route[] = [
+	{ method: 'POST', path: AGENT_CHAT_PATH, handler: agentChatHandler },
+	{ method: 'GET', path: CHAT_RETRIEVE_PATH, handler: chatRetrieveHandler },
+	{ method: 'GET', path: CHAT_MESSAGES_PATH, handler: chatMessagesHandler },
+	{ method: 'POST', path: CHAT_CANCEL_PATH, handler: chatCancelHandler },
+	{ method: 'POST', path: CONVERSATION_CREATE_PATH, handler: conversationCreateHandler },
+	{ method: 'GET', path: CONVERSATION_RETRIEVE_PATH, handler: conversationRetrieveHandler },
+	{ method: 'POST', path: CONVERSATION_MESSAGES_PATH, handler: conversationMessagesHandler },
+	{ method: 'POST', path: CONVERSATION_CLEAR_PATH, handler: conversationClearHandler },
+	{ method: 'GET', path: CONVERSATIONS_LIST_PATH, handler: conversationsListHandler },
+	{ method: 'GET', path: BOT_INFO_PATH, handler: botInfoHandler },
+	{ method: 'GET', path: BOT_ONLINE_INFO_PATH, handler: botOnlineInfoHandler },
+];
 
 /** cloud routes answered WITHOUT the Bearer auth: the OAuth token endpoint (its Bearer is a JWT, oauth.ts). */
 export const CLOUD_PUBLIC_ROUTES = new Router().add({ method: 'POST', path: OAUTH_TOKEN_PATH, handler: oauthTokenHandler });
@@ -38,6 +94,13 @@ export const CLOUD_ROUTES = new Router().add(
 	{ method: 'GET', path: WORKFLOWS_LIST_PATH, handler: workflowsListHandler },
 	{ method: 'GET', path: CLOUD_WORKFLOW_INFO_PATH, handler: cloudWorkflowInfoHandler },
 	{ method: 'POST', path: UPLOAD_PATH, handler: cloudUploadHandler },
+	...AGENT_ROUTES_BOTH,
+	// cloud only: retrieve also by POST (what both SDKs send), tool outputs, listings, files/retrieve.
+	{ method: 'POST', path: CHAT_RETRIEVE_PATH, handler: chatRetrieveHandler },
+	{ method: 'POST', path: SUBMIT_TOOL_OUTPUTS_PATH, handler: submitToolOutputsHandler },
+	{ method: 'GET', path: BOTS_LIST_PATH, handler: botsListHandler },
+	{ method: 'GET', path: PUBLISHED_BOTS_PATH, handler: publishedBotsHandler },
+	{ method: 'GET', path: FILE_RETRIEVE_PATH, handler: fileRetrieveHandler },
 );
 
 /**
@@ -53,10 +116,15 @@ export const STUDIO_ROUTES = new Router().add(
 	{ method: 'GET', path: STUDIO_HISTORY_PATH, handler: studioHistoryHandler },
 	{ method: 'GET', path: STUDIO_WORKFLOW_INFO_PATH, handler: studioWorkflowInfoHandler },
 	{ method: 'POST', path: UPLOAD_PATH, handler: studioUploadHandler },
+	...AGENT_ROUTES_BOTH,
 );
 
-/** Request paths that can start or continue a run (CozeEmulator.runRequestsOf). */
-export const RUN_REQUEST_PATHS = new Set([RUN_PATH, STREAM_RUN_PATH, STREAM_RESUME_PATH, WORKFLOWS_RESUME_PATH, CHAT_PATH]);
+/**
+ * Request paths that can start or continue a run (CozeEmulator.runRequestsOf, by workflow_id; faults.ts:
+ * latency, faults, in-flight counts and the account rate limit). Agent chats are runs too: `/v3/chat`
+ * (keyed by its bot_id) and `/v3/chat/submit_tool_outputs` (by the chat's bot) — agentChat.ts agentRunSubject.
+ */
+export const RUN_REQUEST_PATHS = new Set([RUN_PATH, STREAM_RUN_PATH, STREAM_RESUME_PATH, WORKFLOWS_RESUME_PATH, CHAT_PATH, AGENT_CHAT_PATH, SUBMIT_TOOL_OUTPUTS_PATH]);
 
 /**
  * cloud: unknown path or method → 404 (the path is matched exactly as sent: `//v1/…` is unknown). ASSUMPTION: api.coze.cn's 404 body is undocumented; a

@@ -23,6 +23,7 @@ import { createServer } from 'node:net';
 import type { ServerResponse } from 'node:http';
 
 import { trackInFlight } from './accounting';
+import { agentRunSubject } from './agentChat';
 import { accountLimitFault } from './ratelimit';
 import { cloudAuth, studioAuth } from './auth';
 import type { EmulatorState, FaultRatePlan, Interceptor, Reply, RequestContext } from './core';
@@ -145,7 +146,8 @@ function classify(ctx: RequestContext): Concerned | undefined {
 	}
 	if (recorded.method !== 'POST' || !RUN_REQUEST_PATHS.has(path)) return undefined;
 	const routes = state.dialect === 'cloud' ? CLOUD_ROUTES : STUDIO_ROUTES;
-	return { kind: 'run', workflowId: bodyWorkflowId(recorded.body), routed: routes.match('POST', path) !== undefined };
+	const workflowId = bodyWorkflowId(recorded.body) ?? agentRunSubject(ctx, path); // agent chats: by bot id
+	return { kind: 'run', workflowId, routed: routes.match('POST', path) !== undefined };
 }
 
 /** The checks dispatch.ts makes before a run handler, without answering: true = a handler would run. */

@@ -28,9 +28,19 @@
  *   accounting.ts run counts per parameters key, in-flight run requests (maxConcurrentRuns)
  *   bigjson.ts    RunScenario `bigJson`: a huge `data` generated while it is written
  *   ids.ts, json.ts  19-digit ids / log ids, bigint-aware JSON
+ *   agentTypes.ts, agentApi.ts  public agent types; the agent part of CozeEmulator (attached here)
+ *   agentCatalogue.ts  default agents (one per behaviour) and agent options; their constants
+ *   agents.ts     GET /v1/bots, /v1/space/published_bots_list (cloud), /v1/bots/{id}, /v1/bot/get_online_info, /v1/files/retrieve (cloud)
+ *   agentRequest.ts  POST /v3/chat request parsing of both dialects
+ *   agentModel.ts the agent chat engine: plans, clock, conversation history, cancel
+ *   agentJson.ts  chat and message objects of both dialects
+ *   agentChat.ts  POST /v3/chat, /v3/chat/retrieve, message/list, cancel, submit_tool_outputs (cloud)
+ *   agentChatStream.ts  the agent chat SSE of both dialects
+ *   conversations.ts  /v1/conversation/create|retrieve|message/list, /v1/conversations[/{id}/clear]
  *   cli.ts        `node cli.js [--dialect cloud|studio] [--port N] [--token T] [--oauth-app ID:KID:PEMFILE]`
  */
 import { resetConcurrency, runCountOf } from './accounting';
+import { attachAgentApi, newAgentState, resetAgents } from './agentApi';
 import { clone, DEFAULT_WORKSPACES, defaultUploadLimits, newDefaultCatalogue } from './catalogue';
 import type { EmulatorState } from './core';
 import { routedPath } from './core';
@@ -51,6 +61,7 @@ import {
 import { bodyWorkflowId, RUN_PATH } from './run';
 import { createEmulatorServer } from './server';
 import { STREAM_RUN_PATH } from './stream';
+import type { AgentEmulatorApi } from './agentTypes';
 import type {
 	CatalogueWorkflow,
 	CozeEmulator,
@@ -64,6 +75,23 @@ import type {
 	Workspace,
 } from './types';
 
+export type { AgentBehaviour, AgentChatSnapshot, AgentEmulatorApi, AgentOptions, CatalogueAgent, ConversationMessage } from './agentTypes';
+export {
+	DEFAULT_AGENT_OPTIONS,
+	DEFAULT_AGENTS,
+	DRAFT_AGENT_ID,
+	ECHO_AGENT_ID,
+	ECHO_FOLLOW_UPS,
+	FAILING_AGENT_ERROR,
+	FAILING_AGENT_ID,
+	REASONING_AGENT_ID,
+	SLOW_AGENT_ID,
+	STUDIO_WEATHER_OUTPUT,
+	TOOL_AGENT_ID,
+	UNKNOWN_AGENT_ID,
+	WEATHER_TOOL_NAME,
+} from './agentCatalogue';
+export { echoText, reasoningText, weatherAnswer } from './agentModel';
 export type {
 	AsyncScenario,
 	CatalogueWorkflow,
@@ -170,6 +198,7 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 		oauthTokens: new Map(),
 		usedJtis: new Set(),
 		tokenRequests: [],
+		agents: newAgentState(opts),
 	};
 	for (const app of opts.oauthApps ?? []) registerOAuthApp(state, app);
 	// Studio collapses repeated slashes before routing (see dispatch.ts); cloud matches paths as sent.
@@ -183,7 +212,7 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 	const port = await server.listen(opts.port ?? 0);
 	state.url = `http://127.0.0.1:${port}`;
 
-	return {
+	const emulator: Omit<CozeEmulator, keyof AgentEmulatorApi> = {
 		url: state.url,
 		dialect,
 		requests: state.requests,
@@ -312,9 +341,11 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 			state.expiredTokenAnswer = startExpiredAnswer;
 			state.tokenEndpointFault = undefined;
 			state.tokenRequests.length = 0; // same identity as `emulator.tokenRequests`
+			resetAgents(state, opts); // agents: catalogue and options back to their start values, chats forgotten
 		},
 		close: () => server.close(),
 	};
+	return attachAgentApi(emulator, state);
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Public types of the Coze emulator. Wire facts: /work/shared/coze-api.md (cited as §n).
  */
+import type { AgentEmulatorApi, AgentOptions, CatalogueAgent } from './agentTypes';
 
 /** `cloud` = api.coze.cn / api.coze.com, `studio` = self-hosted Coze Studio (Hertz, behind its nginx). */
 export type Dialect = 'cloud' | 'studio';
@@ -494,7 +495,7 @@ export interface TokenRequestRecord {
 	expiresAt?: number;
 }
 
-export interface CozeEmulator {
+export interface CozeEmulator extends AgentEmulatorApi {
 	/** e.g. `http://127.0.0.1:41234` (no trailing slash). */
 	readonly url: string;
 	readonly dialect: Dialect;
@@ -658,4 +659,8 @@ export interface StartOptions {
 	maxTokenLifetimeSeconds?: number;
 	/** See `CozeEmulator.expiredTokenAnswer` (default `body4100`); also restored by `reset()`. */
 	expiredTokenAnswer?: ExpiredTokenAnswer;
+	/** Initial agent catalogue, also restored by `reset()` (default `DEFAULT_AGENTS`). */
+	agents?: CatalogueAgent[];
+	/** Agent engine options over DEFAULT_AGENT_OPTIONS, also restored by `reset()` (agentTypes.ts AgentOptions). */
+	agentOptions?: Partial<AgentOptions>;
 }

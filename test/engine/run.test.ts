@@ -6,13 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import type { Dialect } from '../emulator';
 import { SCHEMA_WORKFLOW_ID } from '../emulator';
 import { runCozeNode } from '../harness/engine';
 import { DIALECTS, useNodeRuns } from '../harness/nodeRuns';
-import { runParametersFor } from '../harness/parameters';
+import { binaryItem, runParametersFor } from '../harness/parameters';
 
 describe('Wait for Result', () => {
 	const TOKEN = 'pat_secret_TOKEN_do_not_leak_0123456789';
@@ -425,17 +425,6 @@ describe("inputs from the workflow's schema, and files", () => {
 		...extra,
 	});
 
-	function fileItem(json: IDataObject, files: Record<string, { name: string; mime: string; bytes: Buffer }>): INodeExecutionData {
-		return {
-			json,
-			binary: Object.fromEntries(
-				Object.entries(files).map(([property, file]) => [
-					property,
-					{ data: file.bytes.toString('base64'), mimeType: file.mime, fileName: file.name },
-				]),
-			),
-		};
-	}
 
 
 	/** A Studio file URL as Studio's own editor passes it to a workflow: with the file's name. */
@@ -451,7 +440,7 @@ describe("inputs from the workflow's schema, and files", () => {
 			const pdf = Buffer.from('%PDF-1.4 文档', 'utf8');
 			const outcome = await runCozeNode({
 				items: [],
-				inputItems: [fileItem({}, { data: { name: '照片.png', mime: 'image/png', bytes: png }, doc: { name: 'report.pdf', mime: 'application/pdf', bytes: pdf } })],
+				inputItems: [binaryItem({}, { data: { name: '照片.png', mime: 'image/png', bytes: png }, doc: { name: 'report.pdf', mime: 'application/pdf', bytes: pdf } })],
 				parameters: schemaRun({
 					text: '你好',
 					count: '5',
@@ -502,7 +491,7 @@ describe("inputs from the workflow's schema, and files", () => {
 			const two = Buffer.from('second');
 			const outcome = await runCozeNode({
 				items: [],
-				inputItems: [fileItem({ q: 'x' }, { data: { name: 'a.txt', mime: 'text/plain', bytes: one }, more: { name: 'b.csv', mime: 'text/csv', bytes: two } })],
+				inputItems: [binaryItem({ q: 'x' }, { data: { name: 'a.txt', mime: 'text/plain', bytes: one }, more: { name: 'b.csv', mime: 'text/csv', bytes: two } })],
 				parameters: {
 					operation: 'run',
 					workflowId: { __rl: true, mode: 'id', value: '7398000000000000077' },
@@ -527,7 +516,7 @@ describe("inputs from the workflow's schema, and files", () => {
 			const binary = Object.fromEntries(names.map((name, index) => [`f${index}`, { name, mime: 'application/pdf', bytes: Buffer.from(name) }]));
 			const outcome = await runCozeNode({
 				items: [],
-				inputItems: [fileItem({}, binary)],
+				inputItems: [binaryItem({}, binary)],
 				parameters: {
 					operation: 'run',
 					workflowId: { __rl: true, mode: 'id', value: '7398000000000000077' },
@@ -550,7 +539,7 @@ describe("inputs from the workflow's schema, and files", () => {
 			emulators.cloud.uploadLimits = { ...emulators.cloud.uploadLimits, maxBytes: 4 };
 			const outcome = await runCozeNode({
 				items: [],
-				inputItems: [fileItem({}, { data: { name: 'big.pdf', mime: 'application/pdf', bytes: Buffer.alloc(64, 1) } })],
+				inputItems: [binaryItem({}, { data: { name: 'big.pdf', mime: 'application/pdf', bytes: Buffer.alloc(64, 1) } })],
 				parameters: {
 					operation: 'run',
 					workflowId: { __rl: true, mode: 'id', value: '7398000000000000078' },

@@ -46,6 +46,8 @@ export const PACKAGE_DIR = [join(__dirname, '..', '..'), join(__dirname, '..', '
 	existsSync(join(dir, 'gulpfile.js')),
 ) as string;
 export const NODE_TYPE = 'n8n-nodes-coze.cozeWorkflow';
+/** The Coze node (agents, conversations, files, workspaces). */
+export const AGENT_NODE_TYPE = 'n8n-nodes-coze.coze';
 export const CREDENTIAL_TYPE = 'cozeApi';
 export const OAUTH_CREDENTIAL_TYPE = 'cozeOAuthApi';
 const START_TYPE = 'test.start';
@@ -507,10 +509,12 @@ export async function callNodeMethod<T>(
 ): Promise<T> {
 	const pkg = await loadPackage();
 	const store = CredentialStore.for(credentials);
+	// The Coze node has resources; Coze Workflow does not.
+	const nodeTypeName = parameters.resource !== undefined ? AGENT_NODE_TYPE : NODE_TYPE;
 	const node: INode = {
 		id: 'coze',
 		name: 'Coze Workflow',
-		type: NODE_TYPE,
+		type: nodeTypeName,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
@@ -522,7 +526,7 @@ export async function callNodeMethod<T>(
 	const additionalData = additionalDataFor(store, pkg.credentialTypes);
 	(additionalData as { currentNodeParameters?: INodeParameters }).currentNodeParameters = withDefaults.parameters;
 	const context = new LoadOptionsContext(workflow, withDefaults, additionalData, 'parameters.workflowId');
-	const nodeType = pkg.nodeTypes.getByNameAndVersion(NODE_TYPE, 1) as INodeType;
+	const nodeType = pkg.nodeTypes.getByNameAndVersion(nodeTypeName, 1) as INodeType;
 	const methods = (nodeType.methods as Record<string, Record<string, (...a: unknown[]) => Promise<T>>>)[kind];
 	return await methods[method].call(context, ...args);
 }

@@ -1,16 +1,18 @@
 import { inspect } from 'node:util';
 
-import type { INodeParameters } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { CozeEmulator, Dialect } from '../emulator';
 import type { CozeCredentials, CozeRunInput, CozeRunOutcome } from './engine';
-import { capturedLogs, runCozeNode } from './engine';
+import { AGENT_NODE_TYPE, capturedLogs, runCozeNode } from './engine';
 import { useEmulators } from './emulators';
 
 export const DIALECTS: Dialect[] = ['cloud', 'studio'];
 
 export interface RunExtras {
 	continueOnFail?: boolean;
+	/** Items with binary data (binaryItem), instead of `items`. */
+	inputItems?: INodeExecutionData[];
 	cancelAfterMs?: number;
 	/** Another token than the one the emulators accept. */
 	accessToken?: string;
@@ -47,7 +49,7 @@ export function useNodeRuns(
 		extra: RunExtras = {},
 	): Promise<CozeRunOutcome> {
 		const { accessToken, ...rest } = extra;
-		const input: CozeRunInput = { items: items as never, parameters, credentials: credentialsFor(dialect, accessToken), nodeType: parameters.resource !== undefined ? 'n8n-nodes-coze.coze' : undefined, ...rest };
+		const input: CozeRunInput = { items: items as never, parameters, credentials: credentialsFor(dialect, accessToken), nodeType: parameters.resource !== undefined ? AGENT_NODE_TYPE : undefined, ...rest };
 		const logsBefore = capturedLogs.length;
 		const outcome = await runCozeNode(input);
 		expectSecretAbsent(outcome, token, logsBefore);

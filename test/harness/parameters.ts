@@ -1,4 +1,4 @@
-import type { INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { CozeRunOutcome } from './engine';
 import { useNodeRuns } from './nodeRuns';
@@ -49,4 +49,14 @@ export function useNumberedItems(token: string, workflowId: string) {
 
 export function expectPairedInOrder(outcome: CozeRunOutcome, count: number): void {
 	expect(outcome.output.map((item) => item.pairedItem)).toEqual(Array.from({ length: count }, (_, item) => ({ item })));
+}
+
+/** An input item with files as n8n's binary data, by property name. */
+export function binaryItem(json: IDataObject, files: Record<string, { name: string; mime: string; bytes: Buffer }>): INodeExecutionData {
+	return {
+		json,
+		binary: Object.fromEntries(
+			Object.entries(files).map(([property, file]) => [property, { data: file.bytes.toString('base64'), mimeType: file.mime, fileName: file.name }]),
+		),
+	};
 }

@@ -50,18 +50,22 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['conversation'], operation: ['listMessages'] } }, properties);
 
 /**
- * POST /v1/conversation/message/list, page after page: one output item per message. The next
- * page starts after the last id of the one before, as coze-py's LastIDPaged reads it (§10.4).
+ * POST /v1/conversation/message/list, page after page: one output item per message. Pages go
+ * newest first, the next one after the last id of the one before, as coze-py's LastIDPaged reads
+ * them; Coze Studio ignores `order` and pages only that way (§10.4, §10.6). Oldest First reads
+ * them all (at most MAX_PAGES pages), then turns them round.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const conversationId = requiredText.call(this, 'conversationId', itemIndex, 'conversation ID', 'Map the conversation_id of the conversation.');
 	const limit = readLimit(this, itemIndex);
 	const options = itemParameter(this, 'options', itemIndex, {}) as { chatId?: string; order?: string; timeout?: number };
+	const oldestFirst = options.order === 'asc';
+	const wanted = oldestFirst ? Number.POSITIVE_INFINITY : limit;
 	const connection = await getCozeConnection.call(this, itemIndex);
 	const messages: IDataObject[] = [];
 	let afterId: string | undefined;
-	for (let page = 0; page < MAX_PAGES && messages.length < limit; page++) {
-		const body: IDataObject = { order: options.order ?? 'desc', limit: Math.min(PAGE_SIZE, limit - messages.length) };
+	for (let page = 0; page < MAX_PAGES && messages.length < wanted; page++) {
+		const body: IDataObject = { order: 'desc', limit: Math.min(PAGE_SIZE, wanted - messages.length) };
 		const chatId = trimmedOrUndefined(options.chatId);
 		if (chatId) body.chat_id = chatId;
 		if (afterId) body.after_id = afterId;
@@ -69,12 +73,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 			timeoutMs: secondsToMs(options.timeout ?? LOOKUP_TIMEOUT_SECONDS),
 		});
-		const data = Array.isArray(response.body.data) ? response.body.data.filter(isPlainObject) : [];
-		messages.push(...(data as IDataObject[]).slice(0, limit - messages.length));
+		const data = Array.isArray(response.body.data) ? (response.body.data.filter(isPlainObject) as IDataObject[]) : [];
+		messages.push(...data.slice(0, wanted - messages.length));
 		const lastId = response.body.last_id;
 		// A page that does not move on ends the list, whatever has_more says.
 		if (response.body.has_more !== true || data.length === 0 || lastId === undefined || String(lastId) === '' || String(lastId) === afterId) break;
 		afterId = String(lastId);
 	}
-	return messages;
+	return oldestFirst ? messages.reverse().slice(0, limit) : messages;
 }

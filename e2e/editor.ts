@@ -98,16 +98,27 @@ export async function editorChecks(n8n: N8nInstance, emulator: CozeEmulator, tok
 				ok(chosen.includes('Coze account'), `the node did not take the new credential: ${chosen}`);
 				await shot('credential-saved');
 				await page.locator('[data-test-id="resource-locator-workflowId"] [data-test-id="rlc-input"]').click();
-				await page.locator('[data-test-id="rlc-search"] input, input[data-test-id="rlc-search"]').first().fill('全类型');
+				const visibleRows = page.locator('[data-test-id="rlc-item"]:visible');
+				// Typed while the unfiltered list is still loading, n8n 1.x drops the search (CI saw the
+				// text in the box and the full list under it): type once the list is there.
+				await visibleRows.first().waitFor({ timeout: 30_000 });
+				const searchBox = page.locator('[data-test-id="rlc-search"] input, input[data-test-id="rlc-search"]').first();
+				await searchBox.fill('全类型');
 				const item = page.locator('[data-test-id="rlc-item"]', { hasText: 'All input types 全类型输入' });
 				await item.waitFor({ timeout: 30_000 });
-				// The unfiltered list already holds this workflow, so its row can show before the
-				// search answer replaces the list: wait (up to 30 s) for the list to narrow.
-				const visibleRows = page.locator('[data-test-id="rlc-item"]:visible');
+				// The unfiltered list already holds this workflow, so its row shows before the search
+				// answer replaces the list: wait (up to 30 s) for the list to narrow, typing again
+				// every 5 s in case the editor dropped the search.
 				const narrowedBy = Date.now() + 30_000;
+				let retypeAt = Date.now() + 5_000;
 				let found = await visibleRows.allTextContents();
 				while (found.length !== 1 && Date.now() < narrowedBy) {
 					await page.waitForTimeout(250);
+					if (Date.now() >= retypeAt) {
+						await searchBox.fill('');
+						await searchBox.pressSequentially('全类型');
+						retypeAt = Date.now() + 5_000;
+					}
 					found = await visibleRows.allTextContents();
 				}
 				ok(found.length === 1, `searching "全类型" listed ${JSON.stringify(found)}`);

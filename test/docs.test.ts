@@ -74,8 +74,11 @@ describe('README.zh-CN.md', () => {
 		expect(zh.codeBlocks).toHaveLength(en.codeBlocks.length);
 	});
 
-	it('keeps the screenshot link', () => {
-		expect(chinese).toContain('](docs/coze-workflow-node.png)');
+	it('keeps the screenshot links, of both nodes', () => {
+		for (const image of ['docs/coze-workflow-node.png', 'docs/coze-node.png']) {
+			expect(english).toContain(`](${image})`);
+			expect(chinese).toContain(`](${image})`);
+		}
 	});
 
 	it('and README.md link to each other directly under the title', () => {

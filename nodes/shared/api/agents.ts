@@ -30,6 +30,7 @@ export async function startChat(
 		qs: conversationId ? { conversation_id: conversationId } : undefined,
 		body: { ...body, stream: false },
 		sideEffect: 'message',
+		subject: 'agent',
 		...limits,
 	});
 }
@@ -48,6 +49,7 @@ export async function streamChat(
 		qs: conversationId ? { conversation_id: conversationId } : undefined,
 		body: { ...body, stream: true },
 		sideEffect: 'message',
+		subject: 'agent',
 		...limits,
 	});
 }
@@ -66,6 +68,7 @@ export async function submitToolOutputs(
 		qs: { conversation_id: chat.conversationId, chat_id: chat.chatId },
 		body: { tool_outputs: toolOutputs, stream: false },
 		sideEffect: 'message',
+		subject: 'agent',
 		...limits,
 	});
 }
@@ -84,6 +87,7 @@ export async function streamSubmitToolOutputs(
 		qs: { conversation_id: chat.conversationId, chat_id: chat.chatId },
 		body: { tool_outputs: toolOutputs, stream: true },
 		sideEffect: 'message',
+		subject: 'agent',
 		...limits,
 	});
 }
@@ -94,6 +98,7 @@ export async function retrieveChat(this: IExecuteFunctions, connection: CozeConn
 		method: 'GET',
 		path: '/v3/chat/retrieve',
 		qs: { conversation_id: chat.conversationId, chat_id: chat.chatId },
+		subject: 'agent',
 		...limits,
 	});
 }
@@ -104,6 +109,7 @@ export async function listChatMessages(this: IExecuteFunctions, connection: Coze
 		method: 'GET',
 		path: '/v3/chat/message/list',
 		qs: { conversation_id: chat.conversationId, chat_id: chat.chatId },
+		subject: 'agent',
 		...limits,
 	});
 }
@@ -116,6 +122,7 @@ export async function cancelChat(this: IExecuteFunctions, connection: CozeConnec
 		body: { conversation_id: chat.conversationId, chat_id: chat.chatId },
 		// Coze Studio answers {"ChatV3ChatDetail": {…}} with no code (§10.6).
 		resultField: 'ChatV3ChatDetail',
+		subject: 'agent',
 		...limits,
 	});
 }

@@ -10,7 +10,7 @@ import type { CallLimits } from './workflows';
 
 /** POST /v1/conversation/create: {bot_id?, messages?, meta_data?}. */
 export async function createConversation(this: IExecuteFunctions, connection: CozeConnection, body: IDataObject, limits: CallLimits): Promise<CozeResponse> {
-	return await cozeApiRequest.call(this, connection, { method: 'POST', path: '/v1/conversation/create', body, ...limits });
+	return await cozeApiRequest.call(this, connection, { method: 'POST', path: '/v1/conversation/create', body, subject: 'agent', ...limits });
 }
 
 /** POST /v1/conversation/message/list?conversation_id=…: one page, {order, chat_id?, before_id?, after_id?, limit}. */
@@ -27,6 +27,7 @@ export async function listConversationMessages(
 		qs: { conversation_id: conversationId },
 		body: page,
 		readOnly: true,
+		subject: 'agent',
 		...limits,
 	});
 }
@@ -36,6 +37,7 @@ export async function clearConversation(this: IExecuteFunctions, connection: Coz
 	return await cozeApiRequest.call(this, connection, {
 		method: 'POST',
 		path: `/v1/conversations/${encodeURIComponent(conversationId)}/clear`,
+		subject: 'agent',
 		...limits,
 	});
 }

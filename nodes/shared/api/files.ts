@@ -25,5 +25,5 @@ export async function uploadFile(
 
 /** GET /v1/files/retrieve (§10.5): a file's info; Coze cloud only. */
 export async function retrieveFile(this: IExecuteFunctions, connection: CozeConnection, fileId: string, limits: CallLimits): Promise<CozeResponse> {
-	return await cozeApiRequest.call(this, connection, { method: 'GET', path: '/v1/files/retrieve', qs: { file_id: fileId }, ...limits });
+	return await cozeApiRequest.call(this, connection, { method: 'GET', path: '/v1/files/retrieve', qs: { file_id: fileId }, subject: 'file', ...limits });
 }

@@ -20,6 +20,8 @@ export interface CozeFailure {
 	connectionCode?: string;
 	/** The answer does not say whether the run started (garbled, empty, neither code nor data). */
 	uncertainAnswer?: boolean;
+	/** What the request was about, when a code means something else there (4000, 4200 for agents). */
+	subject?: 'agent' | 'file';
 }
 
 /**
@@ -53,6 +55,18 @@ interface Explanation {
 const REGION_HINT =
 	'A token from www.coze.cn works only with Region "Coze China", one from www.coze.com only with "Coze International".';
 
+// The same codes, for requests about agents, conversations and chats (coze-api.md §10.8).
+const AGENT_EXPLANATIONS: Record<number, Explanation> = {
+	4000: {
+		summary: 'Coze rejected the request parameters',
+		hint: 'Check the agent ID, the user ID and the message, and that IDs are passed as text.',
+	},
+	4200: {
+		summary: 'Coze could not find the agent, conversation or chat',
+		hint: 'Check the IDs, and that the agent is published as an API in a workspace the token can use.',
+	},
+};
+
 // Codes from Coze's error code list and Coze Studio's errno package (see docs/coze-api facts).
 const EXPLANATIONS: Record<number, Explanation> = {
 	4000: {
@@ -75,6 +89,27 @@ const EXPLANATIONS: Record<number, Explanation> = {
 		summary: 'The access token lacks the permission for this',
 		hint: 'Give the token access to the workspace that owns the workflow and the permission the request needs: "run" to run, resume or chat; "listRunHistory" for Async mode and Get Run Result; "uploadFile" for files; "listWorkspace", "listWorkflow" and "getMetaData" for the workflow list and Map Each Input.',
 	},
+	// Agent chat codes (coze-api.md §5.1, §10.8).
+	4001: { summary: 'Coze does not know this chat', hint: 'Check the chat ID: map the chat_id of the Chat, with its conversation_id.' },
+	4002: {
+		summary: 'Coze does not know this conversation',
+		hint: 'Check the conversation ID: it must come from a Chat or Create Conversation with the same account, for the same agent. Leave it empty to start a new conversation.',
+	},
+	4006: { summary: 'Coze does not know this agent, or the token may not use it', hint: "Check the agent ID (the number after /bot/ in the agent editor's address) and that the token has access to its workspace." },
+	4008: { summary: "The user's daily usage of the agent is used up", hint: 'Try again tomorrow, or raise the limit in Coze.' },
+	4010: { summary: 'The conversation is too long for the model', hint: 'Clear the context of the conversation (Conversation → Clear Context) or start a new one.' },
+	4011: { summary: 'The Coze account has too few tokens (balance)', hint: 'Top up the account in Coze.' },
+	4013: { summary: "The agent's model failed", hint: 'Try again later.' },
+	4015: { summary: 'The agent is not published as an API', hint: 'In Coze, publish the agent and tick the API channel, then try again.' },
+	4016: {
+		summary: 'A chat is already running in this conversation',
+		hint: 'Coze answers one message at a time per conversation. Wait for the running chat to end (Get Chat), cancel it (Cancel Chat), or send the next message one at a time (Max Concurrent Runs 1 for one conversation).',
+	},
+	4104: { summary: 'Coze cannot cancel this chat', hint: 'A chat can be cancelled only while the agent is answering; this one has ended.' },
+	4105: { summary: 'Coze refused the message as sensitive content', hint: 'Change the message.' },
+	103000002: { summary: 'Coze Studio does not know this conversation', hint: 'Check the conversation ID, or leave it empty to start a new conversation.' },
+	103100002: { summary: 'Coze Studio does not know this agent', hint: "Check the agent ID (the number after /bot/ in the agent editor's address) and that the agent is published." },
+	103200005: { summary: 'Coze Studio cannot cancel this chat', hint: 'A chat can be cancelled only while the agent is answering; this one has ended.' },
 	4300: {
 		summary: 'Coze received an empty file',
 		hint: 'Check that the binary property holds the file, and that it is not empty.',
@@ -176,6 +211,8 @@ const FALLBACK: Explanation = {
 };
 
 export function explainFailure(failure: CozeFailure): Explanation {
+	if (failure.subject === 'agent' && failure.code !== undefined && AGENT_EXPLANATIONS[failure.code]) return AGENT_EXPLANATIONS[failure.code];
+	if (failure.subject === 'file' && failure.code === 4200) return { summary: 'Coze could not find the file', hint: 'Check the file ID (the file_id of an Upload with the same account).' };
 	if (failure.code !== undefined) {
 		const explanation = EXPLANATIONS[failure.code] ?? EXPLANATIONS[STUDIO_INTERNAL_CODES[failure.code]];
 		if (explanation) return explanation;

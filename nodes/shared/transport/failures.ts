@@ -24,6 +24,7 @@ export function interpretResponse(
 	connection: CozeConnection,
 	itemIndex: number,
 	resultField = 'data',
+	subject?: CozeRequest['subject'],
 ): CozeResponse {
 	const { statusCode, headers } = response;
 	const { scrubber } = connection;
@@ -100,6 +101,7 @@ export function interpretResponse(
 		// Coze Studio folds its own error number into the message of an HTTP 400 (§10.6).
 		const studio = studioErrorOf(body.msg);
 		const failure: CozeFailure = {
+			subject,
 			code: studio?.code ?? code,
 			msg: studio?.msg ?? (typeof body.msg === 'string' ? body.msg : undefined),
 			httpStatus: code === undefined || statusCode >= 300 ? statusCode : undefined,

@@ -129,7 +129,7 @@ async function sendOnce(this: CozeContext, connection: CozeConnection, request: 
 	} finally {
 		watchdog.finish();
 	}
-	return interpretResponse(node, text, response, connection, request.itemIndex, request.resultField);
+	return interpretResponse(node, text, response, connection, request.itemIndex, request.resultField, request.subject);
 }
 
 /**

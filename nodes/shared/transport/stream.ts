@@ -85,7 +85,7 @@ async function openStream(
 			return fail(error);
 		}
 		watchdog.finish();
-		interpretResponse(node, text, response, connection, request.itemIndex);
+		interpretResponse(node, text, response, connection, request.itemIndex, undefined, request.subject);
 		throw cozeApiError(node, { httpStatus: response.statusCode }, request.itemIndex, NOT_A_STREAM);
 	}
 
@@ -106,7 +106,7 @@ async function openStream(
 				throw cozeApiError(node, { logid }, request.itemIndex, { summary: error.message, hint: ANSWER_TOO_LARGE_HINT });
 			}
 			if (error instanceof NotAnEventStream) {
-				interpretResponse(node, error.text, response, connection, request.itemIndex);
+				interpretResponse(node, error.text, response, connection, request.itemIndex, undefined, request.subject);
 				throw cozeApiError(node, {}, request.itemIndex, NOT_A_STREAM);
 			}
 			fail(error);

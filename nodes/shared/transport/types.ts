@@ -15,6 +15,8 @@ export interface CozeRequest {
 	readOnly?: boolean;
 	/** Where the answer's result is when not in `data` (Coze Studio's cancel: `ChatV3ChatDetail`, §10.6). */
 	resultField?: string;
+	/** What the request is about, for the errors' wording: agents, conversations and chats, or (unset) workflows. */
+	subject?: 'agent' | 'file';
 	/** What a resend could repeat, for the errors' wording: a workflow run (default) or a chat message. */
 	sideEffect?: 'run' | 'message';
 }

@@ -1,18 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { AGENT_ID_REGEX, AGENT_URL_REGEX } from '../../shared/decoding/resourceIds';
+import { workspaceFilterField } from '../../shared/descriptions/options';
 
 /** Fields several of the Coze node's operations share. */
 
-export const workspaceField: INodeProperties = {
-	displayName: 'Workspace Name or ID',
-	name: 'workspaceId',
-	type: 'options',
-	typeOptions: { loadOptionsMethod: 'getWorkspaces' },
-	default: '',
-	description:
-		'Narrows the Agent list to one workspace; not needed when the agent is given by ID or URL. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-};
+export const workspaceField = workspaceFilterField('Agent');
 
 export const agentLocator: INodeProperties = {
 	displayName: 'Agent',
@@ -123,32 +116,3 @@ export function keyValueCollection(displayName: string, name: string, descriptio
 		],
 	};
 }
-
-export const earlierMessagesOption: INodeProperties = {
-	displayName: 'Earlier Messages',
-	name: 'history',
-	type: 'fixedCollection',
-	typeOptions: { multipleValues: true },
-	default: {},
-	placeholder: 'Add Message',
-	description: 'Messages the agent reads as the conversation so far, oldest first',
-	options: [
-		{
-			displayName: 'Message',
-			name: 'message',
-			values: [
-				{
-					displayName: 'Role',
-					name: 'role',
-					type: 'options',
-					options: [
-						{ name: 'Assistant', value: 'assistant' },
-						{ name: 'User', value: 'user' },
-					],
-					default: 'user',
-				},
-				{ displayName: 'Content', name: 'content', type: 'string', default: '' },
-			],
-		},
-	],
-};

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { agentIdFromLocator } from '../../shared/decoding/resourceIds';
@@ -38,21 +38,6 @@ export function keyValues(collection: unknown): Record<string, string> | undefin
 		if (name) map[name] = String(entry.value ?? '');
 	}
 	return Object.keys(map).length > 0 ? map : undefined;
-}
-
-/**
- * Earlier messages as Coze takes them. An assistant turn must say it is an answer, or Coze reads
- * it as a question (§10.1, cozepy build_assistant_answer); Studio refuses other types (§10.6).
- */
-export function earlierMessages(history: unknown): IDataObject[] {
-	const entries = (history as { message?: Array<{ role?: string; content?: string }> } | undefined)?.message ?? [];
-	return entries
-		.filter((entry) => String(entry.content ?? '') !== '')
-		.map((entry) =>
-			entry.role === 'assistant'
-				? { role: 'assistant', type: 'answer', content: String(entry.content), content_type: 'text' }
-				: { role: 'user', type: 'question', content: String(entry.content), content_type: 'text' },
-		);
 }
 
 /** Return All / Limit as the number of results wanted. */

@@ -1,15 +1,11 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { listWorkspaces } from '../../shared/api/catalog';
-import { getCozeConnection } from '../../shared/transport';
+import { workspaceOptions } from '../../shared/methods/workspaceOptions';
 
-/** The Workspace field: narrows the agent list; "All Workspaces" lists every one. */
+/** The Workspace field: narrows the agent list ("All Workspaces"), or picks the one List Agents lists. */
 export async function getWorkspaces(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const connection = await getCozeConnection.call(this);
-	if (connection.region === 'studio') {
-		return [{ name: 'Coze Studio Has No Workspace List: Enter the Agent by ID or URL', value: '' }];
-	}
-	const workspaces = await listWorkspaces.call(this, connection);
-	const all = this.getCurrentNodeParameter('operation') === 'listAgents' ? [] : [{ name: 'All Workspaces', value: '' }];
-	return [...all, ...workspaces.map((workspace) => ({ name: workspace.name, value: workspace.id }))];
+	return await workspaceOptions.call(this, {
+		studioName: 'Coze Studio Has No Workspace List: Enter the Agent by ID or URL',
+		withAll: this.getCurrentNodeParameter('operation') !== 'listAgents',
+	});
 }

@@ -9,6 +9,7 @@ import { chatWorkflow } from '../../shared/api/workflows';
 import { getCozeConnection } from '../../shared/transport';
 import { idleTimeoutMsOf, idleTimeoutOption, LONG_TIMEOUT_SECONDS, timeoutOption, workflowLocator, workspaceField, concurrencyAndRetryOptions } from './common.descriptions';
 import { secondsToMs, trimmedOrUndefined } from '../../shared/utils/values';
+import { earlierMessages, earlierMessagesOption } from '../../shared/descriptions/messages';
 
 const properties: INodeProperties[] = [
 	workspaceField,
@@ -68,34 +69,7 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. 7431040978805850000',
 				description: 'Continue this conversation (the conversation_id of an earlier Chat); empty starts a new one',
 			},
-			{
-				displayName: 'Earlier Messages',
-				name: 'history',
-				type: 'fixedCollection',
-				typeOptions: { multipleValues: true },
-				default: {},
-				placeholder: 'Add Message',
-				description: 'Messages to send before Message, oldest first',
-				options: [
-					{
-						displayName: 'Message',
-						name: 'message',
-						values: [
-							{
-								displayName: 'Role',
-								name: 'role',
-								type: 'options',
-								options: [
-									{ name: 'Assistant', value: 'assistant' },
-									{ name: 'User', value: 'user' },
-								],
-								default: 'user',
-							},
-							{ displayName: 'Content', name: 'content', type: 'string', default: '' },
-						],
-					},
-				],
-			},
+			earlierMessagesOption('Messages to send before Message, oldest first'),
 			idleTimeoutOption,
 			{
 				displayName: 'Inputs (JSON)',
@@ -114,7 +88,7 @@ export const description = updateDisplayOptions({ show: { operation: ['chat'] } 
 
 interface ChatOptions {
 	conversationId?: string;
-	history?: { message?: Array<{ role?: string; content?: string }> };
+	history?: unknown;
 	idleTimeout?: number;
 	parametersJson?: unknown;
 	timeout?: number;
@@ -139,13 +113,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 	const options = itemParameter(this, 'options', itemIndex, {}) as ChatOptions;
-	// An assistant turn must say it is an answer: `type` defaults to question, and Coze reads an
-	// untyped assistant message as the user's (coze.cn workflow chat docs; cozepy build_assistant_answer).
-	const earlier = (options.history?.message ?? []).map((entry) =>
-		entry.role === 'assistant'
-			? { role: 'assistant', type: 'answer', content: String(entry.content ?? ''), content_type: 'text' }
-			: { role: 'user', content: String(entry.content ?? ''), content_type: 'text' },
-	);
+	const earlier = earlierMessages(options.history);
 	const body: IDataObject = {
 		workflow_id: workflowId,
 		additional_messages: [...earlier, { role: 'user', content: message, content_type: 'text' }],

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { WORKFLOW_ID_REGEX, WORKFLOW_URL_REGEX } from '../../shared/decoding/resourceIds';
-import { idleTimeoutOption } from '../../shared/descriptions/options';
+import { idleTimeoutOption, workspaceFilterField } from '../../shared/descriptions/options';
 
 export {
 	concurrencyAndRetryOptions,
@@ -13,15 +13,7 @@ export {
 	timeoutOption,
 } from '../../shared/descriptions/options';
 
-export const workspaceField: INodeProperties = {
-	displayName: 'Workspace Name or ID',
-	name: 'workspaceId',
-	type: 'options',
-	typeOptions: { loadOptionsMethod: 'getWorkspaces' },
-	default: '',
-	description:
-		'Narrows the Workflow list to one workspace; not needed when the workflow is given by ID or URL. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-};
+export const workspaceField = workspaceFilterField('Workflow');
 
 export const workflowLocator: INodeProperties = {
 	displayName: 'Workflow',

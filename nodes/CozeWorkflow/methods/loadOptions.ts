@@ -1,17 +1,8 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { listWorkspaces } from '../../shared/api/catalog';
-import { getCozeConnection } from '../../shared/transport';
+import { workspaceOptions } from '../../shared/methods/workspaceOptions';
 
 /** The Workspace field: narrows the workflow list; "All Workspaces" lists every one. */
 export async function getWorkspaces(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const connection = await getCozeConnection.call(this);
-	if (connection.region === 'studio') {
-		return [{ name: 'Coze Studio Has No Workspace List: Enter the Workflow by ID or URL', value: '' }];
-	}
-	const workspaces = await listWorkspaces.call(this, connection);
-	return [
-		{ name: 'All Workspaces', value: '' },
-		...workspaces.map((workspace) => ({ name: workspace.name, value: workspace.id })),
-	];
+	return await workspaceOptions.call(this, { studioName: 'Coze Studio Has No Workspace List: Enter the Workflow by ID or URL', withAll: true });
 }

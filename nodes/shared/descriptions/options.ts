@@ -89,3 +89,15 @@ export const concurrencyAndRetryOptions: INodeProperties[] = [
 			"The most Coze may send for one item: one answer, one stream event, or a streamed output still being written. Coze caps a result at 20 MB; a larger answer is stopped with an error instead of filling n8n's memory.",
 	},
 ];
+
+/** The Workspace field that narrows a From List picker (of workflows or agents) to one workspace. */
+export function workspaceFilterField(listed: 'Workflow' | 'Agent'): INodeProperties {
+	return {
+		displayName: 'Workspace Name or ID',
+		name: 'workspaceId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getWorkspaces' },
+		default: '',
+		description: `Narrows the ${listed} list to one workspace; not needed when the ${listed.toLowerCase()} is given by ID or URL. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+	};
+}

@@ -4,14 +4,14 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { binaryPropertyNames, uploadBinaryProperty } from '../../../shared/actions/uploadBinary';
 import { startChat, streamChat } from '../../../shared/api/agents';
 import { cozeApiError } from '../../../shared/decoding/errors';
-import { concurrencyAndRetryOptions, idleTimeoutMsOf, idleTimeoutOption, timeoutOption } from '../../../shared/descriptions/options';
+import { concurrencyAndRetryOptions, idleTimeoutOption, timeoutOption } from '../../../shared/descriptions/options';
 import type { CozeConnection } from '../../../shared/transport';
 import { getCozeConnection } from '../../../shared/transport';
 import { trimmedOrUndefined } from '../../../shared/utils/values';
-import { agentLocator, earlierMessagesOption, keyValueCollection, workspaceField } from '../descriptions';
-import { earlierMessages, itemParameter, keyValues, readAgentId, requiredText } from '../parameters';
-import type { ChatWait } from './followChat';
-import { polledTurn, streamedTurn } from './followChat';
+import { earlierMessages, earlierMessagesOption } from '../../../shared/descriptions/messages';
+import { agentLocator, keyValueCollection, workspaceField } from '../descriptions';
+import { itemParameter, keyValues, readAgentId, requiredText } from '../parameters';
+import { sendAndFollow } from './followChat';
 import { answerWaitOptions, CHAT_TIMEOUT_SECONDS, chatWaitOf } from './waitOptions';
 
 const properties: INodeProperties[] = [
@@ -53,7 +53,7 @@ const properties: INodeProperties[] = [
 					'Continue this conversation (the conversation_id of an earlier Chat or Create Conversation); empty starts a new one. Keep one per customer to give the agent their history.',
 			},
 			keyValueCollection('Custom Variables', 'customVariables', "Values for the variables in the agent's prompt ({{name}})"),
-			earlierMessagesOption,
+			earlierMessagesOption('Messages the agent reads as the conversation so far, oldest first'),
 			{
 				displayName: 'Files (Binary Properties)',
 				name: 'binaryProperties',
@@ -105,7 +105,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const body: IDataObject = {
 		bot_id: botId,
 		user_id: userId,
-		additional_messages: [...earlierMessages(options.history), question],
+		additional_messages: [...earlierMessages(options.history, { userType: 'question', skipEmpty: true }), question],
 	};
 	const variables = keyValues(options.customVariables);
 	if (variables) body.custom_variables = variables;
@@ -113,18 +113,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (metadata) body.meta_data = metadata;
 	const conversationId = trimmedOrUndefined(options.conversationId);
 
-	const wait: ChatWait = chatWaitOf(options, itemIndex, CHAT_TIMEOUT_SECONDS);
-	const startedAt = Date.now();
-	if (options.responseMode === 'poll') {
-		const started = await startChat.call(this, connection, body, conversationId, { itemIndex, timeoutMs: wait.timeoutMs });
-		return await polledTurn.call(this, connection, started, wait, startedAt);
-	}
-	const stream = await streamChat.call(this, connection, body, conversationId, {
-		itemIndex,
-		timeoutMs: wait.timeoutMs,
-		idleTimeoutMs: idleTimeoutMsOf(options.idleTimeout, connection.region),
-	});
-	return await streamedTurn.call(this, stream, wait);
+	return await sendAndFollow.call(
+		this,
+		connection,
+		{
+			polled: async (limits) => await startChat.call(this, connection, body, conversationId, limits),
+			streamed: async (limits) => await streamChat.call(this, connection, body, conversationId, limits),
+		},
+		options,
+		chatWaitOf(options, itemIndex, CHAT_TIMEOUT_SECONDS),
+	);
 }
 
 /**

@@ -2,6 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { streamFailure } from '../../../shared/actions/streamFailure';
 import type { ChatRef } from '../../../shared/api/agents';
+import type { CallLimits, StreamLimits } from '../../../shared/api/workflows';
+import { idleTimeoutMsOf } from '../../../shared/descriptions/options';
 import { listChatMessages, retrieveChat } from '../../../shared/api/agents';
 import { agentTurnOutput, chatMessagesOf, chatObjectOf, chatStatusOf, FINAL_CHAT_STATUSES } from '../../../shared/decoding/agentChat';
 import { foldChatEvents } from '../../../shared/decoding/chatStream';
@@ -21,6 +23,30 @@ export interface ChatWait {
 
 const MAY_HAVE_ANSWERED =
 	'The message was not resent automatically, because the agent may have received it; look at the chat with Get Chat before sending it again.';
+
+/** The two ways of sending a message: with `stream: false` (then polled) or as a stream. */
+export interface ChatSend {
+	polled: (limits: CallLimits) => Promise<CozeResponse>;
+	streamed: (limits: StreamLimits) => Promise<CozeStream>;
+}
+
+/**
+ * Sends the message the way Response Mode says and follows it to the end of the agent's answer,
+ * all within Timeout from the send.
+ */
+export async function sendAndFollow(
+	this: IExecuteFunctions,
+	connection: CozeConnection,
+	send: ChatSend,
+	options: { responseMode?: string; idleTimeout?: number },
+	wait: ChatWait,
+): Promise<IDataObject> {
+	const startedAt = Date.now();
+	const limits = { itemIndex: wait.itemIndex, timeoutMs: wait.timeoutMs };
+	if (options.responseMode === 'poll') return await polledTurn.call(this, connection, await send.polled(limits), wait, startedAt);
+	const stream = await send.streamed({ ...limits, idleTimeoutMs: idleTimeoutMsOf(options.idleTimeout, connection.region) });
+	return await streamedTurn.call(this, stream, wait);
+}
 
 /** Folds a streamed chat turn into the node's output. */
 export async function streamedTurn(this: IExecuteFunctions, stream: CozeStream, wait: ChatWait): Promise<IDataObject> {

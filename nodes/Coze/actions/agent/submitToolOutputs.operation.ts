@@ -2,11 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { streamSubmitToolOutputs, submitToolOutputs } from '../../../shared/api/agents';
-import { concurrencyAndRetryOptions, idleTimeoutMsOf, idleTimeoutOption, timeoutOption } from '../../../shared/descriptions/options';
+import { concurrencyAndRetryOptions, idleTimeoutOption, timeoutOption } from '../../../shared/descriptions/options';
 import { getCozeConnection } from '../../../shared/transport';
 import { chatIdField, conversationIdField } from '../descriptions';
 import { itemParameter, requiredText } from '../parameters';
-import { polledTurn, streamedTurn } from './followChat';
+import { sendAndFollow } from './followChat';
 import { answerWaitOptions, CHAT_TIMEOUT_SECONDS, chatWaitOf } from './waitOptions';
 
 const properties: INodeProperties[] = [
@@ -81,17 +81,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 	const options = itemParameter(this, 'options', itemIndex, {}) as { idleTimeout?: number; responseMode?: string; timeout?: number };
-	const wait = chatWaitOf(options, itemIndex, CHAT_TIMEOUT_SECONDS);
 	const chat = { conversationId, chatId };
-	const startedAt = Date.now();
-	if (options.responseMode === 'poll') {
-		const started = await submitToolOutputs.call(this, connection, chat, toolOutputs, { itemIndex, timeoutMs: wait.timeoutMs });
-		return await polledTurn.call(this, connection, started, wait, startedAt);
-	}
-	const stream = await streamSubmitToolOutputs.call(this, connection, chat, toolOutputs, {
-		itemIndex,
-		timeoutMs: wait.timeoutMs,
-		idleTimeoutMs: idleTimeoutMsOf(options.idleTimeout, connection.region),
-	});
-	return await streamedTurn.call(this, stream, wait);
+	return await sendAndFollow.call(
+		this,
+		connection,
+		{
+			polled: async (limits) => await submitToolOutputs.call(this, connection, chat, toolOutputs, limits),
+			streamed: async (limits) => await streamSubmitToolOutputs.call(this, connection, chat, toolOutputs, limits),
+		},
+		options,
+		chatWaitOf(options, itemIndex, CHAT_TIMEOUT_SECONDS),
+	);
 }

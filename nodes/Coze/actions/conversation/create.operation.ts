@@ -7,8 +7,9 @@ import { agentIdFromLocator } from '../../../shared/decoding/resourceIds';
 import { concurrencyAndRetryOptions, timeoutOption } from '../../../shared/descriptions/options';
 import { getCozeConnection } from '../../../shared/transport';
 import { secondsToMs } from '../../../shared/utils/values';
-import { agentLocator, earlierMessagesOption, keyValueCollection, workspaceField } from '../descriptions';
-import { earlierMessages, itemParameter, keyValues } from '../parameters';
+import { earlierMessages, earlierMessagesOption } from '../../../shared/descriptions/messages';
+import { agentLocator, keyValueCollection, workspaceField } from '../descriptions';
+import { itemParameter, keyValues } from '../parameters';
 import { LOOKUP_TIMEOUT_SECONDS } from '../agent/getChat.operation';
 
 const properties: INodeProperties[] = [
@@ -28,7 +29,7 @@ const properties: INodeProperties[] = [
 		options: [
 			keyValueCollection('Metadata', 'metadata', 'Up to 16 name/value pairs Coze keeps with the conversation, e.g. the customer ID'),
 			{
-				...earlierMessagesOption,
+				...earlierMessagesOption(''),
 				displayName: 'Opening Messages',
 				name: 'messages',
 				description: 'Messages the conversation starts with, oldest first (Coze Studio ignores them)',
@@ -48,7 +49,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = itemParameter(this, 'options', itemIndex, {}) as { metadata?: unknown; messages?: unknown; timeout?: number };
 	const body: IDataObject = {};
 	if (String(locatorValue ?? '').trim() !== '') body.bot_id = agentIdFromLocator(this.getNode(), locator, itemIndex);
-	const messages = earlierMessages(options.messages);
+	const messages = earlierMessages(options.messages, { userType: 'question', skipEmpty: true });
 	if (messages.length > 0) body.messages = messages;
 	const metadata = keyValues(options.metadata);
 	if (metadata) body.meta_data = metadata;

@@ -329,7 +329,11 @@ describe.each<Dialect>(['cloud', 'studio'])('%s: conversations', (dialect) => {
 		expect(list.body.first_id).toBe(page[0].id);
 		expect(list.body.last_id).toBe(page[1].id);
 		const asc = await call(emu(), 'POST', `/v1/conversation/message/list${q}`, { order: 'asc', limit: 1 });
-		expect((asc.body.data as J[])[0].content).toBe(dialect === 'cloud' ? 'old' : 'one');
+		// Studio's store ignores `order` and lists newest first [ST:domain/conversation/message/internal/dal/message.go].
+		expect((asc.body.data as J[])[0].content).toBe(dialect === 'cloud' ? 'old' : 'Echo: three (turn 1)');
+		// after_id = last_id pages on to older messages (Studio's cursor; coze-py's LastIDPaged).
+		const next = await call(emu(), 'POST', `/v1/conversation/message/list${q}`, { limit: 2, after_id: list.body.last_id });
+		expect((next.body.data as J[]).every((m) => BigInt(String(m.id)) < BigInt(String(list.body.last_id)))).toBe(true);
 		const r = await call(emu(), 'GET', `/v1/conversation/retrieve${q}`);
 		const rd = (dialect === 'cloud' ? r.body.data : r.body.ConversationData) as J;
 		expect(rd).toMatchObject({ id: conv.id, last_section_id: data(clear).id });

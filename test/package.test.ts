@@ -38,7 +38,8 @@ describe('package', () => {
 		// does not pull it in (its isolated-vm cannot build on Node 20), as n8n's own installer does.
 		expect(packageJson.peerDependenciesMeta).toEqual({ 'n8n-workflow': { optional: true } });
 		const paths = [...packageJson.n8n.nodes, ...packageJson.n8n.credentials] as string[];
-		expect(paths.length).toBe(3);
+		// Coze, Coze Workflow and the two credentials.
+		expect(paths.length).toBe(4);
 		for (const path of paths) {
 			expect(path).toMatch(/^dist\//);
 			expect(existsSync(join(PACKAGE_DIR, path))).toBe(true);

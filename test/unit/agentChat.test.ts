@@ -109,3 +109,21 @@ describe('chat answers read back', () => {
 		expect(output).toMatchObject({ answer: 'hello', messages: [{ role: 'assistant', content: 'hello' }] });
 	});
 });
+
+describe('what a chat stream may keep', () => {
+	it('counts every field of the messages it keeps against Max Answer Size, not only their text', async () => {
+		async function* bulky(): AsyncGenerator<SseEvent> {
+			for (let n = 0; n < 200; n++) {
+				yield { event: 'conversation.message.completed', data: JSON.stringify(message({ id: `m${n}`, type: 'answer', content: '', meta_data: { blob: 'x'.repeat(10_000) } })) };
+			}
+			yield { event: 'done', data: '"[DONE]"' };
+		}
+		await expect(foldChatEvents(bulky(), 100_000)).rejects.toThrow('Max Answer Size');
+	});
+
+	it('takes a done without a final chat event for an early end, when the chat must send one', async () => {
+		const stream = () => eventsOf(['conversation.chat.created', { ...CHAT, status: 'created' }], ['done', '"[DONE]"']);
+		await expect(foldChatEvents(stream(), undefined, { requireFinalEvent: true })).rejects.toBeInstanceOf(WorkflowStreamEndedEarly);
+		await expect(foldChatEvents(stream())).resolves.toMatchObject({ status: 'completed' });
+	});
+});

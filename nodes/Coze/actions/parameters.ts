@@ -29,6 +29,17 @@ export function requiredText(this: IExecuteFunctions, name: string, itemIndex: n
 	return text;
 }
 
+/** An optional ID from the Options (Conversation ID, Chat ID): undefined when empty, refused when a number lost digits. */
+export function optionalId(this: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string | undefined {
+	if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+		throw new NodeOperationError(this.getNode(), `The ${label} arrived as a number, which cannot hold all its digits`, {
+			itemIndex,
+			description: 'Pass it as text, e.g. {{ String($json.conversation_id) }}.',
+		});
+	}
+	return trimmedOrUndefined(value === undefined || value === null ? '' : String(value));
+}
+
 /** A name/value fixedCollection as a map, without empty names (Coze's custom_variables, meta_data). */
 export function keyValues(collection: unknown): Record<string, string> | undefined {
 	const entries = (collection as { value?: Array<{ name?: unknown; value?: unknown }> } | undefined)?.value ?? [];
@@ -43,5 +54,9 @@ export function keyValues(collection: unknown): Record<string, string> | undefin
 /** Return All / Limit as the number of results wanted. */
 export function readLimit(context: IExecuteFunctions, itemIndex: number): number {
 	if (itemParameter<boolean>(context, 'returnAll', itemIndex, false)) return Number.POSITIVE_INFINITY;
-	return Math.max(1, Number(itemParameter(context, 'limit', itemIndex, 50)));
+	const limit = Number(itemParameter(context, 'limit', itemIndex, 50));
+	if (!Number.isFinite(limit) || limit < 1) {
+		throw new NodeOperationError(context.getNode(), `The Limit "${String(limit)}" is not a number of results`, { itemIndex, description: 'Set Limit to 1 or more, or turn on Return All.' });
+	}
+	return Math.floor(limit);
 }

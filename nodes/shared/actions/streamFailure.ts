@@ -1,5 +1,6 @@
 import type { INode, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { CozeFailure } from '../decoding/errors';
 import { ANSWER_TOO_LARGE_HINT, asNodeError, cozeApiError } from '../decoding/errors';
 import { WorkflowStreamEndedEarly, WorkflowStreamFailure, WorkflowStreamGarbled, WorkflowStreamTooLarge } from '../decoding/workflowStream';
 
@@ -12,8 +13,9 @@ export function streamFailure(
 	endedEarly: { summary: string; hint: string },
 	// What may have happened in Coze already, for a garbled stream's hint.
 	mayHaveStarted = 'The run was not resent automatically because it may have started; check its run history in Coze before running it again.',
+	subject?: CozeFailure['subject'],
 ): NodeApiError | NodeOperationError {
-	if (error instanceof WorkflowStreamFailure) return cozeApiError(node, { ...error.failure, logid }, itemIndex);
+	if (error instanceof WorkflowStreamFailure) return cozeApiError(node, { ...error.failure, logid, subject }, itemIndex);
 	if (error instanceof WorkflowStreamEndedEarly) return cozeApiError(node, { logid }, itemIndex, endedEarly);
 	if (error instanceof WorkflowStreamTooLarge) {
 		return cozeApiError(node, { logid }, itemIndex, {

@@ -48,7 +48,7 @@ export async function listWorkspaces(this: Context, connection: CozeConnection):
 	for (let page = 1; page <= 20; page++) {
 		const { workspaces: entries, total } = await listWorkspacesPage.call(this, connection, { page, pageSize: 50 });
 		for (const entry of entries) workspaces.push({ id: String(entry.id), name: String(entry.name ?? entry.id) });
-		if (entries.length < 50 || workspaces.length >= total) break;
+		if (entries.length < 50 || (total > 0 && workspaces.length >= total)) break;
 	}
 	return workspaces;
 }
@@ -71,6 +71,7 @@ export async function listAgentsPage(
 			page_size: query.pageSize,
 			...(query.publishedOnly ? { publish_status: 'published_online' } : {}),
 		},
+		subject: 'agent',
 		timeoutMs: query.timeoutMs ?? LIST_TIMEOUT_MS,
 		itemIndex: query.itemIndex ?? 0,
 	});

@@ -19,6 +19,7 @@ export async function uploadFile(
 		path: '/v1/files/upload',
 		body: multipart.body,
 		headers: { 'Content-Type': multipart.contentType },
+		subject: 'file',
 		...limits,
 	});
 }

@@ -32,10 +32,22 @@ export interface ChatResult {
  * the deltas of the messages not completed yet, together at most `maxKeptChars` characters.
  * A message that never completes (the stream ended with the chat) is kept from its deltas.
  */
-export async function foldChatEvents(events: AsyncIterable<SseEvent>, maxKeptChars = MAX_KEPT_CHARS): Promise<ChatTurn> {
+export async function foldChatEvents(
+	events: AsyncIterable<SseEvent>,
+	maxKeptChars = MAX_KEPT_CHARS,
+	options: {
+		/** Told each chat object as it comes (the ids, for an error after the stream has started). */
+		onChat?: (chat: IDataObject) => void;
+		/**
+		 * A done without a final chat event is an early end. Agent chats always send one before done
+		 * (§10.1, §10.6); a workflow chat's done alone means it completed (§2.6).
+		 */
+		requireFinalEvent?: boolean;
+	} = {},
+): Promise<ChatTurn> {
 	const messages: IDataObject[] = [];
 	// Deltas of messages not completed yet, by message id ('' when Coze sends none).
-	const partial = new Map<string, { message: IDataObject; parts: string[]; reasoning: string[] }>();
+	const partial = new Map<string, { message: IDataObject; parts: string[]; reasoning: string[]; keptChars: number }>();
 	let keptChars = 0;
 	let chat: IDataObject = {};
 	let status: ChatEnd | undefined;
@@ -46,6 +58,7 @@ export async function foldChatEvents(events: AsyncIterable<SseEvent>, maxKeptCha
 	};
 	const noteChat = (data: Record<string, unknown>) => {
 		chat = { ...chat, ...(data as IDataObject) };
+		options.onChat?.(chat);
 	};
 	const finish = (end: ChatEnd): ChatTurn => {
 		for (const { message, parts, reasoning } of partial.values()) {
@@ -62,6 +75,7 @@ export async function foldChatEvents(events: AsyncIterable<SseEvent>, maxKeptCha
 		// Coze cloud ends with done ("[DONE]"), Coze Studio's agent chat with conversation.stream.done and no data (§10.1).
 		if (name === 'done' || name === 'conversation.stream.done') {
 			// done follows the chat's last event; alone, nothing failed (§2.6).
+			if (!status && options.requireFinalEvent) throw new WorkflowStreamEndedEarly('The chat stream ended before the chat finished');
 			return finish(status ?? 'completed');
 		}
 		const data = parseEventData(event, { required: name.startsWith('conversation.') });
@@ -72,12 +86,18 @@ export async function foldChatEvents(events: AsyncIterable<SseEvent>, maxKeptCha
 				break;
 			case 'conversation.message.delta': {
 				const key = data.id === undefined ? '' : String(data.id);
-				const entry = partial.get(key) ?? { message: messageFields(data), parts: [], reasoning: [] };
-				partial.set(key, entry);
+				let entry = partial.get(key);
+				if (!entry) {
+					// The first delta's other fields are kept as the message's: counted whole.
+					entry = { message: messageFields(data), parts: [], reasoning: [], keptChars: event.data.length };
+					partial.set(key, entry);
+					keep(event.data.length);
+				}
 				const text = typeof data.content === 'string' ? data.content : '';
 				// Reasoning models stream their thinking in reasoning_content before the answer (§10.1).
 				const thought = typeof data.reasoning_content === 'string' ? data.reasoning_content : '';
 				keep(text.length + thought.length);
+				entry.keptChars += text.length + thought.length;
 				entry.parts.push(text);
 				if (thought) entry.reasoning.push(thought);
 				break;
@@ -85,11 +105,12 @@ export async function foldChatEvents(events: AsyncIterable<SseEvent>, maxKeptCha
 			case 'conversation.message.completed': {
 				const key = data.id === undefined ? '' : String(data.id);
 				const before = partial.get(key);
-				if (before) keptChars -= [...before.parts, ...before.reasoning].reduce((sum, part) => sum + part.length, 0);
+				if (before) keptChars -= before.keptChars;
 				partial.delete(key);
 				const message = messageFields(data);
 				if (typeof data.content !== 'string' && before) message.content = before.parts.join('');
-				keep(String(message.content ?? '').length + String(message.reasoning_content ?? '').length);
+				// The whole message is kept: counted as its event's data (its content may come from the deltas).
+				keep(event.data.length + (typeof data.content !== 'string' && before ? String(message.content).length : 0));
 				messages.push(message);
 				break;
 			}

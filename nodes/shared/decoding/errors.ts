@@ -224,12 +224,19 @@ export function explainFailure(failure: CozeFailure): Explanation {
 		if (failure.httpStatus >= 500) {
 			return {
 				summary: `Coze answered with HTTP ${failure.httpStatus}`,
-				hint: 'Coze or a proxy in front of it failed. Try again later. The run was not resent automatically because it may have started.',
+				hint: failure.subject
+					? 'Coze or a proxy in front of it failed. Try again later.'
+					: 'Coze or a proxy in front of it failed. Try again later. The run was not resent automatically because it may have started.',
 			};
 		}
 	}
-	return FALLBACK;
+	return failure.subject ? SUBJECT_FALLBACK : FALLBACK;
 }
+
+const SUBJECT_FALLBACK: Explanation = {
+	summary: 'Coze refused the request',
+	hint: 'Check the message from Coze below.',
+};
 
 /** Why an answer, a stream event or a streamed output past Max Answer Size was not read further. */
 export const ANSWER_TOO_LARGE_HINT =

@@ -22,10 +22,10 @@ export function interpretResponse(
 	rawText: string,
 	response: Omit<RawResponse, 'body'>,
 	connection: CozeConnection,
-	itemIndex: number,
-	resultField = 'data',
-	subject?: CozeRequest['subject'],
+	request: Pick<CozeRequest, 'itemIndex' | 'method' | 'readOnly' | 'sideEffect' | 'subject' | 'resultField'>,
 ): CozeResponse {
+	const { itemIndex, subject } = request;
+	const resultField = request.resultField ?? 'data';
 	const { statusCode, headers } = response;
 	const { scrubber } = connection;
 	const text = scrubber.text(rawText);
@@ -50,13 +50,15 @@ export function interpretResponse(
 	if (byStatus && (trimmed === '' || !/^[[{]/.test(trimmed))) {
 		// A gateway's 401 or 404 often comes with an empty or plain-text body: it still means the token or the address.
 		const plain = trimmed !== '' && !trimmed.startsWith('<') ? quoted(trimmed, 300) : undefined;
-		throw withRetryFacts(cozeApiError(node, { httpStatus: statusCode, logid: headerLogid, msg: plain }, itemIndex, byStatus), false);
+		throw withRetryFacts(cozeApiError(node, { httpStatus: statusCode, logid: headerLogid, msg: plain, subject }, itemIndex, byStatus), false);
 	}
 	if (trimmed === '') {
 		throw withRetryFacts(
 			cozeApiError(node, { httpStatus: statusCode, logid: headerLogid }, itemIndex, {
 				summary: `Coze answered HTTP ${statusCode} with an empty body`,
-				hint: 'A proxy or the Coze server failed. Try again later; the run was not resent automatically because it may have started.',
+				hint: isRun(request)
+					? 'A proxy or the Coze server failed. Try again later; the run was not resent automatically because it may have started.'
+					: `A proxy or the Coze server failed. Try again later.${notResentNote(request)}`,
 			}),
 			true,
 		);
@@ -70,7 +72,7 @@ export function interpretResponse(
 			throw cozeApiError(node, { httpStatus: statusCode, logid: headerLogid }, itemIndex, { summary: error.message, hint: error.hint });
 		}
 		throw withRetryFacts(
-			cozeApiError(node, { httpStatus: statusCode, logid: headerLogid }, itemIndex, nonJsonExplanation(trimmed, headers, statusCode)),
+			cozeApiError(node, { httpStatus: statusCode, logid: headerLogid, msg: plainText(trimmed, headers), subject }, itemIndex, nonJsonExplanation(trimmed, headers, statusCode, request)),
 			true,
 		);
 	}
@@ -90,7 +92,9 @@ export function interpretResponse(
 		throw withRetryFacts(
 			cozeApiError(node, { msg: typeof body.msg === 'string' ? body.msg : undefined, logid }, itemIndex, {
 				summary: 'Coze answered with neither a result nor an error code',
-				hint: 'Coze or a proxy in front of it failed; its message, if any, is above. The run was not resent automatically because it may have started; check the workflow in Coze before running it again.',
+				hint: isRun(request)
+					? 'Coze or a proxy in front of it failed; its message, if any, is above. The run was not resent automatically because it may have started; check the workflow in Coze before running it again.'
+					: `Coze or a proxy in front of it failed; its message, if any, is above.${notResentNote(request)}`,
 			}),
 			// Whether it ran is unknown: retried only where a resend is safe (lookups) or allowed.
 			true,
@@ -120,19 +124,51 @@ function cozeCode(value: unknown): number | undefined {
 	return undefined;
 }
 
-function nonJsonExplanation(text: string, headers: Record<string, unknown>, statusCode: number) {
+function nonJsonExplanation(text: string, headers: Record<string, unknown>, statusCode: number, request: Pick<CozeRequest, 'readOnly' | 'method' | 'sideEffect' | 'subject'>) {
 	const contentType = headerValue(headers, 'content-type') ?? '';
 	if (contentType.includes('html') || text.startsWith('<')) {
 		const title = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(text)?.[1]?.trim();
 		return {
 			summary: `Coze answered HTTP ${statusCode} with an HTML page${title ? ` ("${title}")` : ''} instead of JSON`,
-			hint: 'A proxy or gateway in front of Coze failed, or Base URL points at a web page rather than the API. Try again later; the run was not resent automatically because it may have started.',
+			hint: isRun(request)
+				? 'A proxy or gateway in front of Coze failed, or Base URL points at a web page rather than the API. Try again later; the run was not resent automatically because it may have started.'
+				: `A proxy or gateway in front of Coze failed, or Base URL points at a web page rather than the API. Try again later.${notResentNote(request)}`,
+		};
+	}
+	if (plainText(text, headers) !== undefined) {
+		// Coze Studio answers some failures (an unknown chat's retrieve) with its error as plain text (§10.6).
+		return {
+			summary: `Coze answered HTTP ${statusCode} with a plain-text error`,
+			hint: `Its text is above.${isRun(request) ? ' The run was not resent automatically because it may have started; check the workflow in Coze before running it again.' : notResentNote(request)}`,
 		};
 	}
 	return {
 		summary: `Coze answered HTTP ${statusCode} with a body that is not valid JSON`,
-		hint: 'The answer was cut off or garbled on the way. The run was not resent automatically because it may have started; check the workflow in Coze before running it again.',
+		hint: isRun(request)
+			? 'The answer was cut off or garbled on the way. The run was not resent automatically because it may have started; check the workflow in Coze before running it again.'
+			: `The answer was cut off or garbled on the way.${notResentNote(request)}`,
 	};
+}
+
+/** A short text/plain body, quoted: a server's own words for what went wrong. */
+function plainText(text: string, headers: Record<string, unknown>): string | undefined {
+	const contentType = headerValue(headers, 'content-type') ?? '';
+	if (!contentType.includes('text/plain') || text === '' || text.length > 300 || text.startsWith('<')) return undefined;
+	return quoted(text, 300);
+}
+
+/** A workflow run (the wording the workflow node's errors have always had). */
+function isRun(request: Pick<CozeRequest, 'sideEffect' | 'subject'>): boolean {
+	return request.sideEffect === undefined && request.subject === undefined;
+}
+
+/** What a failed request that was not resent leaves behind, for a request that is not a workflow run. */
+function notResentNote(request: Pick<CozeRequest, 'readOnly' | 'method' | 'sideEffect'>): string {
+	if (isReadOnly(request)) return '';
+	if (request.sideEffect === 'message') {
+		return ' It was not resent automatically, because the agent may have received the message; check the conversation before sending it again.';
+	}
+	return ' It was not resent automatically, because it may have reached Coze.';
 }
 
 /** A request that got no usable answer: stopped by its deadline, over its byte budget, or broken on the way. */
@@ -158,9 +194,9 @@ export function requestFailure(node: INode, error: unknown, connection: CozeConn
 
 const mayHaveRunNote = (request: CozeRequest) => {
 	if (isReadOnly(request)) return '';
-	return request.sideEffect === 'message'
-		? ' It was not resent automatically, because the agent may have received the message; check the conversation before sending it again.'
-		: ' It was not resent automatically, because the workflow may have started in Coze; check its run history before running it again.';
+	return isRun(request)
+		? ' It was not resent automatically, because the workflow may have started in Coze; check its run history before running it again.'
+		: notResentNote(request);
 };
 
 function stoppedRequestError(node: INode, reason: StopReason, request: CozeRequest): NodeApiError {
@@ -172,7 +208,9 @@ function stoppedRequestError(node: INode, reason: StopReason, request: CozeReque
 	}
 	return cozeApiError(node, {}, request.itemIndex, {
 		summary: `Coze did not answer within ${msToSecondsLabel(request.timeoutMs)}`,
-		hint: `Raise the Timeout option, or make the workflow faster: Coze itself drops calls that wait for a result after 90 s.${mayHaveRunNote(request)}`,
+		hint: isRun(request)
+			? `Raise the Timeout option, or make the workflow faster: Coze itself drops calls that wait for a result after 90 s.${mayHaveRunNote(request)}`
+			: `Raise the Timeout option, or try again later.${mayHaveRunNote(request)}`,
 	});
 }
 

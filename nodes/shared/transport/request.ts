@@ -22,7 +22,7 @@ import { RequestStopped, Watchdog } from './watchdog';
  * have run, and every kind of failure turned into one clear n8n error, scrubbed of secrets.
  */
 export async function cozeApiRequest(this: CozeContext, connection: CozeConnection, request: CozeRequest): Promise<CozeResponse> {
-	return await withRetries(this, connection, request, async () => await sendOnce.call(this, connection, request));
+	return await withRetries(this, connection, request, async (slot) => await sendOnce.call(this, connection, request, slot.remainingMs));
 }
 
 /** What an attempt may do with its place among the requests in flight (pacing.ts). */
@@ -32,6 +32,8 @@ export interface AttemptSlot {
 	 * function returned gives it back. Without this, the place is given back when the attempt ends.
 	 */
 	keep: () => (outcome: SlotOutcome) => void;
+	/** What is left of the request's Timeout for this attempt: a retry never runs past the first send's deadline. */
+	remainingMs: number;
 }
 
 /**
@@ -58,12 +60,18 @@ export async function withRetries<T>(
 		if (limit && !slot) throw requestFailure(context.getNode(), new RequestStopped('cancelled'), connection, request);
 		// Timeout counts from the first send: a wait for the first place is not the request's.
 		giveUpAt ??= Date.now() + request.timeoutMs;
+		const remainingMs = giveUpAt - Date.now();
+		if (remainingMs <= 0) {
+			slot?.release('neutral');
+			throw requestFailure(context.getNode(), new RequestStopped('overall'), connection, request);
+		}
 		let kept = false;
 		const held: AttemptSlot = {
 			keep: () => {
 				kept = true;
 				return (outcome) => slot?.release(outcome);
 			},
+			remainingMs,
 		};
 		try {
 			const result = await attempt(held);
@@ -95,10 +103,10 @@ export async function withRetries<T>(
 	}
 }
 
-async function sendOnce(this: CozeContext, connection: CozeConnection, request: CozeRequest): Promise<CozeResponse> {
+async function sendOnce(this: CozeContext, connection: CozeConnection, request: CozeRequest, remainingMs: number): Promise<CozeResponse> {
 	const node = this.getNode();
 	const cancelSignal = cancelSignalOf(this);
-	const watchdog = new Watchdog({ timeoutMs: request.timeoutMs, signal: cancelSignal });
+	const watchdog = new Watchdog({ timeoutMs: remainingMs, signal: cancelSignal });
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${connection.baseUrl}${request.path}`,
@@ -114,7 +122,7 @@ async function sendOnce(this: CozeContext, connection: CozeConnection, request: 
 		disableFollowRedirect: true,
 		sendCredentialsOnCrossOriginRedirect: false,
 		// Not the deadline (the watchdog is): it only lets the socket of an abandoned request go.
-		timeout: request.timeoutMs,
+		timeout: remainingMs,
 	};
 	if (cancelSignal) options.abortSignal = cancelSignal;
 	let response: RawResponse;
@@ -129,7 +137,7 @@ async function sendOnce(this: CozeContext, connection: CozeConnection, request: 
 	} finally {
 		watchdog.finish();
 	}
-	return interpretResponse(node, text, response, connection, request.itemIndex, request.resultField, request.subject);
+	return interpretResponse(node, text, response, connection, request);
 }
 
 /**

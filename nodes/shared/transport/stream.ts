@@ -39,7 +39,7 @@ async function openStream(
 	const node = this.getNode();
 	const controller = new AbortController();
 	const watchdog = new Watchdog({
-		timeoutMs: request.timeoutMs,
+		timeoutMs: slot.remainingMs,
 		idleTimeoutMs: request.idleTimeoutMs,
 		signal: this.getExecutionCancelSignal(),
 	});
@@ -85,7 +85,7 @@ async function openStream(
 			return fail(error);
 		}
 		watchdog.finish();
-		interpretResponse(node, text, response, connection, request.itemIndex, undefined, request.subject);
+		interpretResponse(node, text, response, connection, request);
 		throw cozeApiError(node, { httpStatus: response.statusCode }, request.itemIndex, NOT_A_STREAM);
 	}
 
@@ -106,7 +106,7 @@ async function openStream(
 				throw cozeApiError(node, { logid }, request.itemIndex, { summary: error.message, hint: ANSWER_TOO_LARGE_HINT });
 			}
 			if (error instanceof NotAnEventStream) {
-				interpretResponse(node, error.text, response, connection, request.itemIndex, undefined, request.subject);
+				interpretResponse(node, error.text, response, connection, request);
 				throw cozeApiError(node, {}, request.itemIndex, NOT_A_STREAM);
 			}
 			fail(error);

@@ -7,10 +7,9 @@ import { cozeApiError } from '../../../shared/decoding/errors';
 import { concurrencyAndRetryOptions, idleTimeoutOption, timeoutOption } from '../../../shared/descriptions/options';
 import type { CozeConnection } from '../../../shared/transport';
 import { getCozeConnection } from '../../../shared/transport';
-import { trimmedOrUndefined } from '../../../shared/utils/values';
 import { earlierMessages, earlierMessagesOption } from '../../../shared/descriptions/messages';
 import { agentLocator, keyValueCollection, workspaceField } from '../descriptions';
-import { itemParameter, keyValues, readAgentId, requiredText } from '../parameters';
+import { itemParameter, keyValues, optionalId, readAgentId, requiredText } from '../parameters';
 import { sendAndFollow } from './followChat';
 import { answerWaitOptions, CHAT_TIMEOUT_SECONDS, chatWaitOf } from './waitOptions';
 
@@ -75,7 +74,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['agent'], operation: ['chat'] } }, properties);
 
 interface ChatOptions {
-	conversationId?: string;
+	conversationId?: unknown;
 	customVariables?: unknown;
 	history?: unknown;
 	binaryProperties?: string;
@@ -111,7 +110,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (variables) body.custom_variables = variables;
 	const metadata = keyValues(options.metadata);
 	if (metadata) body.meta_data = metadata;
-	const conversationId = trimmedOrUndefined(options.conversationId);
+	const conversationId = optionalId.call(this, options.conversationId, 'conversation ID', itemIndex);
 
 	return await sendAndFollow.call(
 		this,

@@ -28,7 +28,7 @@ const properties: INodeProperties[] = [
 				default: false,
 				description: "Whether to add the agent's tool calls, their results and its verbose messages to \"messages\"",
 			},
-			timeoutOption(LOOKUP_TIMEOUT_SECONDS, 'Seconds to wait for Coze to answer'),
+			timeoutOption(LOOKUP_TIMEOUT_SECONDS, 'Seconds to wait for Coze to answer both lookups (the chat, then its messages)'),
 			...concurrencyAndRetryOptions,
 		],
 	},
@@ -41,14 +41,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const conversationId = requiredText.call(this, 'conversationId', itemIndex, 'conversation ID', 'Map the conversation_id of the Chat.');
 	const chatId = requiredText.call(this, 'chatId', itemIndex, 'chat ID', 'Map the chat_id of the Chat.');
 	const options = itemParameter(this, 'options', itemIndex, {}) as { includeToolMessages?: boolean; timeout?: number };
-	const limits = { itemIndex, timeoutMs: secondsToMs(options.timeout ?? LOOKUP_TIMEOUT_SECONDS) };
+	const timeoutMs = secondsToMs(options.timeout ?? LOOKUP_TIMEOUT_SECONDS);
 	const connection = await getCozeConnection.call(this, itemIndex);
 	const ref = { conversationId, chatId };
-	const retrieved = await retrieveChat.call(this, connection, ref, limits);
+	// One Timeout for both lookups.
+	const deadline = Date.now() + timeoutMs;
+	const retrieved = await retrieveChat.call(this, connection, ref, { itemIndex, timeoutMs });
 	const chat = chatObjectOf(retrieved.body);
 	const status = chatStatusOf(chat);
 	// A chat still running has no answer yet; its messages are read once it has ended.
-	const listed = FINAL_CHAT_STATUSES.has(status) ? chatMessagesOf((await listChatMessages.call(this, connection, ref, limits)).body) : [];
+	const listed = FINAL_CHAT_STATUSES.has(status)
+		? chatMessagesOf((await listChatMessages.call(this, connection, ref, { itemIndex, timeoutMs: Math.max(1, deadline - Date.now()) })).body)
+		: [];
 	const output = agentTurnOutput({ status, chat, messages: listed }, { includeToolMessages: options.includeToolMessages === true });
 	if (chat.last_error !== undefined) output.last_error = chat.last_error;
 	if (retrieved.logid) output.logid = retrieved.logid;

@@ -34,7 +34,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	for (let page = 1; page <= MAX_PAGES && workspaces.length < limit; page++) {
 		const { workspaces: entries, total } = await listWorkspacesPage.call(this, connection, { page, pageSize: PAGE_SIZE, itemIndex });
 		workspaces.push(...(entries as IDataObject[]).slice(0, limit - workspaces.length));
-		if (entries.length < PAGE_SIZE || page * PAGE_SIZE >= total) break;
+		// Coze's total may be missing (0): then a short page is the end.
+		if (entries.length < PAGE_SIZE || (total > 0 && page * PAGE_SIZE >= total)) break;
 	}
 	return workspaces;
 }

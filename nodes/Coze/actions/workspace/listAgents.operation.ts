@@ -61,7 +61,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		});
 		agents.push(...(entries as IDataObject[]).slice(0, limit - agents.length).map((agent) => ({ ...agent, workspace_id: workspaceId })));
-		if (entries.length < PAGE_SIZE || page * PAGE_SIZE >= total) break;
+		// Coze's total may be missing (0): then a short page is the end.
+		if (entries.length < PAGE_SIZE || (total > 0 && page * PAGE_SIZE >= total)) break;
 	}
 	return agents;
 }

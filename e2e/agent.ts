@@ -1,7 +1,9 @@
 /**
- * n8n's AI Agent calling the Coze Workflow Tool (#15): an OpenAI Chat Model whose Base URL is a
- * small scripted OpenAI-compatible server on loopback. Its first answer calls the first tool it
- * is offered, filling each of the tool's parameters; its second quotes what the tool returned.
+ * n8n's AI Agent calling the Coze Workflow Tool (#15), and the Coze Tool (./agents.ts): an OpenAI
+ * Chat Model whose Base URL is a small scripted OpenAI-compatible server on loopback. Its first
+ * answer calls the first tool it is offered, filling each of the tool's parameters (a `message`
+ * with MODEL_CHOSEN_MESSAGE, any other with MODEL_CHOSEN_CITY); its second quotes what the tool
+ * returned.
  * The check proves that the emulator got the inputs the model chose ($fromAI) and that the
  * agent's answer holds the workflow's result.
  */
@@ -16,8 +18,11 @@ import { CREDENTIAL_ID, CREDENTIAL_NAME, manualTrigger } from '../scripts/lib/wo
 export const AGENT_WF = '7398000000000000301';
 const WORKFLOW_ID = 'CozeE2eAgentTool';
 const OPENAI_CREDENTIAL = { id: 'CozeE2eOpenAi001', name: 'Scripted OpenAI' };
-/** What the scripted model puts into every parameter of the tool it calls. */
+/** What the scripted model puts into every parameter of the tool it calls, but `message`. */
 export const MODEL_CHOSEN_CITY = '杭州';
+/** What it puts into a parameter named `message` (the Coze Tool's question to the agent). */
+export const MODEL_CHOSEN_MESSAGE = '我的订单在哪里? Where is my order #4711?';
+const argumentFor = (name: string): string => (name === 'message' ? MODEL_CHOSEN_MESSAGE : MODEL_CHOSEN_CITY);
 
 type Check = (testCase: { name: string; run: () => Promise<void> }) => Promise<void>;
 
@@ -48,10 +53,10 @@ async function bodyOf(request: IncomingMessage): Promise<string> {
 function completionFor(request: ChatRequest): Record<string, unknown> {
 	const toolResult = request.messages?.find((message) => message.role === 'tool');
 	const message = toolResult
-		? { role: 'assistant', content: `The Coze workflow answered: ${String(toolResult.content)}` }
+		? { role: 'assistant', content: `The Coze tool answered: ${String(toolResult.content)}` }
 		: (() => {
 				const tool = request.tools?.[0]?.function;
-				const args = Object.fromEntries(Object.keys(tool?.parameters?.properties ?? {}).map((name) => [name, MODEL_CHOSEN_CITY]));
+				const args = Object.fromEntries(Object.keys(tool?.parameters?.properties ?? {}).map((name) => [name, argumentFor(name)]));
 				return {
 					role: 'assistant',
 					content: null,

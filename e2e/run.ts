@@ -12,6 +12,7 @@ import { foundBySearch, type NodeTypeEntry } from '../scripts/lib/editorSearch';
 import { BROWSER_ID, N8nInstance, nodeOutput, type N8nLine } from '../scripts/lib/n8n';
 import { COZE_NODE, cozeCredential, cozeOAuthCredential, manualTrigger, rowsWorkflow, webhookWorkflow } from '../scripts/lib/workflows';
 import { agentChecks, agentWorkflows, startScriptedOpenAi } from './agent';
+import { AGENT_HOOK_WORKFLOW, agentsWorkflows, agentToolChecks, agentWebhookChecks, cozeNodeEditorChecks } from './agents';
 import { editorChecks, editorWorkflows } from './editor';
 import { diskFileChecks, editorEndpointChecks, filesFolder, operationChecks, operationWorkflows, setUpOperations } from './operations';
 import { startStudioSetup, studioChecks } from './studio';
@@ -28,8 +29,8 @@ const WF = {
 	silent: '7398000000000000005',
 	echoes: '7398000000000000006',
 };
-/** What a user types into the node picker to find the node. */
-const SEARCH_TERMS = ['Coze', 'Coze Workflow', 'workflow'];
+/** What a user types into the node picker to find the node, and the nodes each term must list. */
+const SEARCH_TERMS: Record<string, string[]> = { Coze: ['Coze', 'Coze Workflow'], 'Coze Workflow': ['Coze Workflow'], workflow: ['Coze Workflow'] };
 const AGENT_NODE_ID = 'b1f6c1f0-0000-4000-8000-00000000a6e7';
 
 interface Case {
@@ -175,7 +176,7 @@ async function runLine(line: N8nLine): Promise<void> {
 			studio.credential,
 			model.credential,
 		]);
-		await n8n.importWorkflows([...workflows(), ...studio.workflows, ...operationWorkflows(filesDir), ...agentWorkflows(), ...editorWorkflows()]);
+		await n8n.importWorkflows([...workflows(), ...studio.workflows, ...operationWorkflows(filesDir), ...agentWorkflows(), ...agentsWorkflows(), ...editorWorkflows()]);
 
 		await check(line, v, {
 			name: `the README's manual install (npm install n8n-nodes-coze in ~/.n8n/nodes, Node ${n8n.manualInstall?.node}) adds the package and nothing else`,
@@ -332,8 +333,10 @@ async function runLine(line: N8nLine): Promise<void> {
 		await operationChecks(n8n, emulator, async (testCase) => await check(line, v, testCase));
 		await diskFileChecks(n8n, emulator, async (testCase) => await check(line, v, testCase));
 		await agentChecks(n8n, emulator, model, async (testCase) => await check(line, v, testCase));
+		await agentToolChecks(n8n, emulator, model, async (testCase) => await check(line, v, testCase));
 
 		await n8n.activate('CozeE2eHook00001');
+		await n8n.activate(AGENT_HOOK_WORKFLOW);
 		await n8n.start();
 		await check(line, v, {
 			name: 'a webhook-triggered workflow answers with the Coze node output (n8n start, responseMode lastNode)',
@@ -356,8 +359,11 @@ async function runLine(line: N8nLine): Promise<void> {
 			},
 		});
 
+		await agentWebhookChecks(n8n, emulator, async (testCase) => await check(line, v, testCase));
+
 		await editorEndpointChecks(n8n, async (testCase) => await check(line, v, testCase));
 		await editorChecks(n8n, emulator, TOKEN, line, async (testCase) => await check(line, v, testCase));
+		await cozeNodeEditorChecks(n8n, line, async (testCase) => await check(line, v, testCase));
 
 		await check(line, v, {
 			name: "the credential's Test button tells a working token from a bad one (REST /rest/credentials/test)",
@@ -386,37 +392,51 @@ async function runLine(line: N8nLine): Promise<void> {
 		});
 
 		await check(line, v, {
-			name: "n8n's node list describes the node so the editor's search finds it and keeps it under AI, and its tool variant among the agent's tools",
+			name: "n8n's node list describes both nodes so the editor's search finds them and keeps them under AI, and their tool variants among the agent's tools",
 			run: async () => {
 				const cookie = await n8n.ownerSession();
 				const response = await fetch(`${n8n.baseUrl}/types/nodes.json`, { headers: { cookie, 'browser-id': BROWSER_ID } });
 				strictEqual(response.status, 200);
 				const types = (await response.json()) as NodeTypeEntry[];
-				const node = types.find((type) => type.name === 'n8n-nodes-coze.cozeWorkflow');
-				const tool = types.find((type) => type.name === 'n8n-nodes-coze.cozeWorkflowTool');
-				ok(node, 'the node is missing from /types/nodes.json');
-				ok(tool, 'the tool variant is missing from /types/nodes.json');
-				for (const term of SEARCH_TERMS) ok(foundBySearch(node, term), `search "${term}" would not find it; codex: ${JSON.stringify(node.codex)}`);
-				ok(node.codex?.categories?.includes('AI') && node.codex.subcategories?.AI?.includes('Agents'), JSON.stringify(node.codex));
+				const ours = types.filter((type) => type.name.startsWith('n8n-nodes-coze.')).map((type) => type.name);
+				deepStrictEqual(ours.sort(), ['n8n-nodes-coze.coze', 'n8n-nodes-coze.cozeTool', 'n8n-nodes-coze.cozeWorkflow', 'n8n-nodes-coze.cozeWorkflowTool']);
+				const byName = (name: string) => types.find((type) => type.name === `n8n-nodes-coze.${name}`) as NodeTypeEntry;
+				const [workflowNode, workflowTool, agentNode, agentTool] = [byName('cozeWorkflow'), byName('cozeWorkflowTool'), byName('coze'), byName('cozeTool')];
+				strictEqual(agentNode.displayName, 'Coze');
+				strictEqual(agentTool.displayName, 'Coze Tool');
+				for (const [term, expected] of Object.entries(SEARCH_TERMS)) {
+					for (const node of [workflowNode, agentNode].filter((entry) => expected.includes(entry.displayName))) {
+						ok(foundBySearch(node, term), `search "${term}" would not find ${node.displayName}; codex: ${JSON.stringify(node.codex)}`);
+					}
+				}
+				ok(workflowNode.codex?.categories?.includes('AI') && workflowNode.codex.subcategories?.AI?.includes('Agents'), JSON.stringify(workflowNode.codex));
+				deepStrictEqual(agentNode.codex?.categories, ['AI', 'Communication']);
+				ok(agentNode.codex?.subcategories?.AI?.includes('Agents'), JSON.stringify(agentNode.codex));
 				// The agent's tool picker lists nodes by their ai_tool output, grouped by codex AI > Tools.
-				deepStrictEqual(tool.outputs, ['ai_tool']);
-				ok(tool.codex?.subcategories?.AI?.includes('Tools'), JSON.stringify(tool.codex));
-				process.stdout.write(`      codex: ${JSON.stringify({ categories: node.codex?.categories, subcategories: node.codex?.subcategories })}\n`);
+				for (const tool of [workflowTool, agentTool]) {
+					deepStrictEqual(tool.outputs, ['ai_tool']);
+					ok(tool.codex?.subcategories?.AI?.includes('Tools'), JSON.stringify(tool.codex));
+				}
+				for (const node of [workflowNode, agentNode, agentTool]) {
+					process.stdout.write(`      ${node.displayName} codex: ${JSON.stringify({ categories: node.codex?.categories, subcategories: node.codex?.subcategories })}\n`);
+				}
 			},
 		});
 
 		await check(line, v, {
-			name: `the editor's node picker (headless Chromium) finds the node for ${SEARCH_TERMS.map((t) => `"${t}"`).join(', ')}, and the AI Agent's tool picker finds the tool`,
+			name: `the editor's node picker (headless Chromium) finds ${Object.entries(SEARCH_TERMS)
+				.map(([term, names]) => `${names.join(' and ')} for "${term}"`)
+				.join(', ')}, and the AI Agent's tool picker finds Coze Tool and Coze Workflow Tool`,
 			run: async () => {
 				const browser = await launchChromium();
 				let page = await signedInPage(browser, n8n);
 				try {
 					await openWorkflow(page, n8n, 'CozeE2eSearch001');
 					await openNodePicker(page);
-					for (const term of SEARCH_TERMS) {
+					for (const [term, expected] of Object.entries(SEARCH_TERMS)) {
 						const names = await pickerResults(page, term);
 						process.stdout.write(`      picker "${term}": ${JSON.stringify(names)}\n`);
-						ok(names.includes('Coze Workflow'), `searching "${term}" listed ${JSON.stringify(names)}`);
+						for (const name of expected) ok(names.includes(name), `searching "${term}" listed ${JSON.stringify(names)}, not "${name}"`);
 					}
 					// A fresh page: a picker still open from the last workflow must not answer for this one.
 					await page.close();
@@ -425,7 +445,7 @@ async function runLine(line: N8nLine): Promise<void> {
 					await openAgentToolPicker(page, AGENT_NODE_ID);
 					const tools = await pickerResults(page, 'Coze');
 					process.stdout.write(`      AI Agent tools "Coze": ${JSON.stringify(tools)}\n`);
-					ok(tools.includes('Coze Workflow Tool'), `the AI Agent's tools listed ${JSON.stringify(tools)}`);
+					for (const name of ['Coze Tool', 'Coze Workflow Tool']) ok(tools.includes(name), `the AI Agent's tools listed ${JSON.stringify(tools)}, not "${name}"`);
 				} catch (error) {
 					const shot = await failureScreenshot(page, `e2e-editor-n8n${line}`);
 					throw new Error(`${error instanceof Error ? error.message : String(error)}\n(what the editor showed: ${shot})`);

@@ -7,6 +7,7 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert/strict';
 
 import { startCozeEmulator, type CozeEmulator } from '../test/emulator';
+import { ECHO_AGENT_ID } from '../test/emulator/agentCatalogue';
 import { startStudioNginx, type StudioNginx } from '../scripts/lib/nginx';
 import { nodeOutput, type N8nInstance, type CredentialJson, type WorkflowJson } from '../scripts/lib/n8n';
 import { byId, CREDENTIAL_ID, CREDENTIAL_NAME, linearWorkflow, splitOutNode } from '../scripts/lib/workflows';
@@ -24,6 +25,7 @@ export const STUDIO_WF = {
 /** Each write of a long run comes this long after the last one: more than Idle Timeout (5 s) in all. */
 const STEP_MS = 3000;
 const FILE_NAMES = ['report (1).pdf', '报告 2025.pdf'];
+const AGENT_STEP_MS = 1000;
 
 type Check = (testCase: { name: string; run: () => Promise<void> }) => Promise<void>;
 
@@ -33,13 +35,23 @@ function coze(name: string, parameters: Record<string, unknown>, credential: { i
 	return {
 		id: `a1f6c1f0-0000-4000-8000-0000000d${String(nodeNumber).padStart(4, '0')}`,
 		name,
-		type: 'n8n-nodes-coze.cozeWorkflow',
+		type: parameters.resource === undefined ? 'n8n-nodes-coze.cozeWorkflow' : 'n8n-nodes-coze.coze',
 		typeVersion: 1,
 		position: [x, 0],
 		parameters,
 		credentials: { cozeApi: credential },
 	};
 }
+
+/** The Coze node's Agent → Chat with the emulator's echo agent (test/emulator/agentCatalogue.ts). */
+const agentChat = (message: string, options: Record<string, unknown>) => ({
+	resource: 'agent',
+	operation: 'chat',
+	agentId: byId(ECHO_AGENT_ID),
+	userId: 'studio-user',
+	message,
+	options,
+});
 
 const studio = STUDIO_CREDENTIAL;
 const cloud = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME };
@@ -106,6 +118,11 @@ function studioWorkflows(): WorkflowJson[] {
 			},
 			coze('Coze Upload', { ...run(STUDIO_WF.files, 'sync', { fileInputs: { file: [{ name: 'doc', binaryProperty: 'data' }] } }) }, studio, 800),
 		]),
+		linearWorkflow('CozeE2eStudioAgt', 'E2E Studio agent chat behind nginx', [
+			coze('Coze Agent Stream', agentChat('你好', { ...IDLE, timeout: 60 }), studio, 300),
+			coze('Coze Agent Poll', agentChat('再见', { conversationId: '={{ $json.conversation_id }}', responseMode: 'poll', pollInterval: 0.5, timeout: 60 }), studio, 600),
+			coze('Coze Messages', { resource: 'conversation', operation: 'listMessages', conversationId: '={{ $json.conversation_id }}', returnAll: true, options: { order: 'asc' } }, studio, 900),
+		]),
 		linearWorkflow('CozeE2eStudioPau', 'E2E Studio async pause', [coze('Coze Run', run(STUDIO_WF.pause, 'async', { pollInterval: 0.5 }), studio, 300)]),
 		linearWorkflow('CozeE2eCloudPaus', 'E2E cloud async pause and resume', [
 			coze('Coze Run', run(STUDIO_WF.cloudPause, 'async', { pollInterval: 0.5 }), cloud, 300),
@@ -135,6 +152,8 @@ export async function startStudioSetup(cloudEmulator: CozeEmulator): Promise<Stu
 	emulator.setStreamScenario(STUDIO_WF.ask, { kind: 'questions', questions: ['Which city?'], ...slow });
 	emulator.setChatScenario(STUDIO_WF.chat, { kind: 'answer', text: '明天杭州晴，26 度。', chunks: 2, ...slow });
 	emulator.setAsyncScenario(STUDIO_WF.pause, { kind: 'pause', pollsUntilDone: 1 });
+	// The agent's events come a second apart (answer in one delta): nginx holds them all back, longer than Idle Timeout.
+	emulator.setAgentOptions({ delayMs: AGENT_STEP_MS, deltaChars: 100 });
 	cloudEmulator.setAsyncScenario(STUDIO_WF.cloudPause, { kind: 'pause', pollsUntilDone: 1, question: 'Which day?' });
 	let nginx: StudioNginx;
 	try {
@@ -197,6 +216,28 @@ export async function studioChecks(n8n: N8nInstance, setup: StudioSetup, cloudEm
 			const [item] = nodeOutput(result.run, 'Coze Chat');
 			strictEqual(item.json.answer, '明天杭州晴，26 度。');
 			strictEqual(item.json.status, 'completed');
+		},
+	});
+
+	await check({
+		name: "a Coze Studio agent chat behind Studio's nginx: streamed though its events come later than Idle Timeout, then polled in the same conversation, then its messages listed",
+		run: async () => {
+			const result = await n8n.execute('CozeE2eStudioAgt');
+			strictEqual(result.run.status, 'success', result.output.slice(-2000));
+			const [streamed] = nodeOutput(result.run, 'Coze Agent Stream');
+			strictEqual(streamed.json.answer, 'Echo: 你好 (turn 1)');
+			const [polled] = nodeOutput(result.run, 'Coze Agent Poll');
+			strictEqual(polled.json.answer, 'Echo: 再见 (turn 2)');
+			strictEqual(polled.json.conversation_id, streamed.json.conversation_id);
+			const listed = nodeOutput(result.run, 'Coze Messages').map((item) => item.json.content);
+			deepStrictEqual(listed, ['你好', 'Echo: 你好 (turn 1)', '再见', 'Echo: 再见 (turn 2)']);
+			const took = tookMs(result.run, 'Coze Agent Stream');
+			ok(took > IDLE.idleTimeout * 1000, `the streamed chat took ${took} ms, less than the silence it should have met`);
+			process.stdout.write(`      the agent's stream took ${took} ms behind nginx\n`);
+			// Studio reads the conversation from the query only (coze-api.md §10.6).
+			const chats = emulator.chatRequestsOf(ECHO_AGENT_ID);
+			strictEqual(chats.length, 2);
+			strictEqual(chats[1].query.conversation_id, streamed.json.conversation_id);
 		},
 	});
 

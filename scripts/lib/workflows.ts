@@ -66,6 +66,37 @@ export function cozeNode(options: CozeNodeOptions) {
 	};
 }
 
+/** The Coze node's name in the workflows here. */
+export const COZE_AGENT_NODE = 'Coze';
+
+/** The Coze node (or, with `tool`, its AI tool variant "Coze Tool") set to Agent → Chat, the agent By ID. */
+export function cozeAgentChatNode(options: {
+	agentId: string;
+	userId: string;
+	message: string;
+	options?: Record<string, unknown>;
+	name?: string;
+	position?: [number, number];
+	tool?: boolean;
+}) {
+	return {
+		id: options.tool ? 'a1f6c1f0-0000-4000-8000-00000000c0b1' : 'a1f6c1f0-0000-4000-8000-00000000c0a9',
+		name: options.name ?? COZE_AGENT_NODE,
+		type: options.tool ? 'n8n-nodes-coze.cozeTool' : 'n8n-nodes-coze.coze',
+		typeVersion: 1,
+		position: options.position ?? [220, 0],
+		parameters: {
+			resource: 'agent',
+			operation: 'chat',
+			agentId: { __rl: true, mode: 'id', value: options.agentId },
+			userId: options.userId,
+			message: options.message,
+			options: options.options ?? {},
+		},
+		credentials: { cozeApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
+	};
+}
+
 export const manualTrigger = {
 	id: 'a1f6c1f0-0000-4000-8000-000000000001',
 	name: 'Start',

@@ -59,9 +59,11 @@ http {
 	client_max_body_size 100m;
 	server {
 		listen 127.0.0.1:${port};
-		location /v1/ {
+		# Studio's own API location [ST:docker/nginx/conf.d/default.conf]: /api, /v1, /v2, /v3 (agent
+		# chat) and /admin go to the server; a /v1-only stand-in hid that /v3 must pass too.
+		location ~ ^/(api|v[1-3]|admin)(/|$) {
 			proxy_pass ${upstream};
-			proxy_set_header Host $host;
+			proxy_set_header Host $http_host;
 			# No proxy_buffering directive: nginx's default, on, as in Coze Studio's config.
 			proxy_read_timeout 600s;
 			# Studio's config lets its sub filter read event streams; the rule itself is a stand-in

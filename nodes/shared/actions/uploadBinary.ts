@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { multipartBody } from '../api/multipart';
 import { uploadFile } from '../api/files';
-import { asNodeError } from '../decoding/errors';
+import { asNodeError, cozeApiError } from '../decoding/errors';
 import { isPlainObject } from '../decoding/json';
 import type { CozeConnection } from '../transport';
 
@@ -13,6 +13,7 @@ export interface UploadedFile {
 	/** Coze's answer: {id, bytes, file_name, created_at …} (Studio adds uri and url, §3). */
 	data: IDataObject;
 	fileName: string;
+	mimeType: string;
 	logid?: string;
 }
 
@@ -42,14 +43,25 @@ export async function uploadBinaryProperty(
 	const binary = this.helpers.assertBinaryData(itemIndex, binaryProperty);
 	const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, binaryProperty);
 	const fileName = binary.fileName ?? `${binaryProperty}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
-	const multipart = multipartBody(bytes, fileName, binary.mimeType || 'application/octet-stream');
+	const mimeType = binary.mimeType || 'application/octet-stream';
+	const multipart = multipartBody(bytes, fileName, mimeType);
 	try {
 		const response = await uploadFile.call(this, connection, multipart, { timeoutMs: UPLOAD_TIMEOUT_MS, itemIndex });
-		return { data: isPlainObject(response.body.data) ? (response.body.data as IDataObject) : {}, fileName, logid: response.logid };
+		return { data: isPlainObject(response.body.data) ? (response.body.data as IDataObject) : {}, fileName, mimeType, logid: response.logid };
 	} catch (error) {
 		if (error instanceof NodeApiError) error.message = `${error.message} for the file "${fileName}"${purpose ? ` of ${purpose}` : ''}`;
 		throw asNodeError(node, error, itemIndex);
 	}
+}
+
+/** The uploaded file's id, as a string; an upload Coze answered without one is an error (`hint`: what it means for the caller). */
+export function uploadedFileId(node: INode, uploaded: UploadedFile, itemIndex: number, hint: string): string {
+	const id = uploaded.data.id;
+	if (id !== undefined && id !== null && String(id) !== '') return String(id);
+	throw cozeApiError(node, { logid: uploaded.logid }, itemIndex, {
+		summary: `Coze accepted the file "${uploaded.fileName}" but sent back no file ID`,
+		hint,
+	});
 }
 
 /** The names in "data" or "data, photo2": the binary properties to upload, in order. */

@@ -4,7 +4,7 @@ import type { ChatTurn } from './chatStream';
 
 /** A turn as the node outputs it: streamed (ChatTurn) or read back, whose status may be any of Coze's. */
 export type AgentTurn = Omit<ChatTurn, 'status'> & { status: string };
-import { answerOf } from './chatStream';
+import { answerOf, turnIdsOf } from './chatStream';
 import { isPlainObject, parseJsonKeepingBigIntegers } from './json';
 
 /** Message types a user sees in a turn; the rest (tool calls, their results, verbose) only on request (§10.1). */
@@ -31,14 +31,15 @@ export const FINAL_CHAT_STATUSES = new Set(['completed', 'failed', 'requires_act
  */
 export function agentTurnOutput(turn: AgentTurn, options: { includeToolMessages: boolean }): IDataObject {
 	const { chat, messages } = turn;
+	const ids = turnIdsOf(turn);
 	// A polled turn's list holds the user's own messages too; a streamed one never does.
 	const assistant = messages.filter((message) => message.role === undefined || message.role === 'assistant');
 	const output: IDataObject = {
 		answer: answerOf(assistant),
 		follow_ups: assistant.filter((message) => message.type === 'follow_up').map((message) => String(message.content ?? '')),
 		status: turn.status,
-		conversation_id: stringOrUndefined(chat.conversation_id ?? messages.find((m) => m.conversation_id !== undefined)?.conversation_id),
-		chat_id: stringOrUndefined(chat.id ?? messages.find((m) => m.chat_id !== undefined)?.chat_id),
+		conversation_id: stringOrUndefined(ids.conversationId),
+		chat_id: stringOrUndefined(ids.chatId),
 	};
 	const reasoning = assistant
 		.map((message) => (typeof message.reasoning_content === 'string' ? message.reasoning_content : ''))

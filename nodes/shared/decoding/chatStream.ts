@@ -148,13 +148,20 @@ export async function foldChatEvents(
 export async function foldChatStream(events: AsyncIterable<SseEvent>, maxKeptChars = MAX_KEPT_CHARS): Promise<ChatResult> {
 	const turn = await foldChatEvents(events, maxKeptChars);
 	const result: ChatResult = { answer: answerOf(turn.messages), status: turn.status };
-	const chatId = turn.chat.id ?? turn.messages.find((message) => message.chat_id !== undefined)?.chat_id;
-	const conversationId = turn.chat.conversation_id ?? turn.messages.find((message) => message.conversation_id !== undefined)?.conversation_id;
+	const { conversationId, chatId } = turnIdsOf(turn);
 	if (conversationId !== undefined) result.conversation_id = String(conversationId);
 	if (chatId !== undefined) result.chat_id = String(chatId);
 	if (isPlainObject(turn.chat.usage)) result.usage = turn.chat.usage as IDataObject;
 	if (turn.status === 'requires_action') result.required_action = isPlainObject(turn.chat.required_action) ? (turn.chat.required_action as IDataObject) : {};
 	return result;
+}
+
+/** A turn's conversation and chat ids, as Coze sent them: the chat object's, else its messages'. */
+export function turnIdsOf(turn: Pick<ChatTurn, 'chat' | 'messages'>): { conversationId: unknown; chatId: unknown } {
+	return {
+		conversationId: turn.chat.conversation_id ?? turn.messages.find((message) => message.conversation_id !== undefined)?.conversation_id,
+		chatId: turn.chat.id ?? turn.messages.find((message) => message.chat_id !== undefined)?.chat_id,
+	};
 }
 
 /** The assistant's answer in a turn's messages: its answer messages' text, in order. */

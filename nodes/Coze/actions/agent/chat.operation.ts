@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { binaryPropertyNames, uploadBinaryProperty } from '../../../shared/actions/uploadBinary';
+import { binaryPropertyNames, uploadBinaryProperty, uploadedFileId } from '../../../shared/actions/uploadBinary';
 import { startChat, streamChat } from '../../../shared/api/agents';
-import { cozeApiError } from '../../../shared/decoding/errors';
 import { concurrencyAndRetryOptions, idleTimeoutOption, timeoutOption } from '../../../shared/descriptions/options';
 import type { CozeConnection } from '../../../shared/transport';
 import { getCozeConnection } from '../../../shared/transport';
@@ -133,15 +132,8 @@ async function questionMessage(this: IExecuteFunctions, connection: CozeConnecti
 	const items: IDataObject[] = text.trim() === '' ? [] : [{ type: 'text', text }];
 	for (const property of files) {
 		const uploaded = await uploadBinaryProperty.call(this, connection, property, itemIndex, 'the message');
-		const fileId = uploaded.data.id;
-		if (fileId === undefined || fileId === null || String(fileId) === '') {
-			throw cozeApiError(this.getNode(), { logid: uploaded.logid }, itemIndex, {
-				summary: `Coze accepted the file "${uploaded.fileName}" but sent back no file ID`,
-				hint: 'The message cannot refer to it. Try again; the message was not sent.',
-			});
-		}
-		const mimeType = this.getInputData()[itemIndex]?.binary?.[property]?.mimeType ?? '';
-		items.push({ type: mimeType.startsWith('image/') ? 'image' : 'file', file_id: String(fileId) });
+		const fileId = uploadedFileId(this.getNode(), uploaded, itemIndex, 'The message cannot refer to it. Try again; the message was not sent.');
+		items.push({ type: uploaded.mimeType.startsWith('image/') ? 'image' : 'file', file_id: fileId });
 	}
 	return { role: 'user', type: 'question', content: JSON.stringify(items), content_type: 'object_string' };
 }

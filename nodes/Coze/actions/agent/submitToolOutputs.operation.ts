@@ -6,6 +6,7 @@ import { concurrencyAndRetryOptions, idleTimeoutOption, timeoutOption } from '..
 import { getCozeConnection } from '../../../shared/transport';
 import { chatIdField, conversationIdField } from '../descriptions';
 import { itemParameter, requiredText } from '../parameters';
+import { refuseOnStudio } from '../studioLimits';
 import { sendAndFollow } from './followChat';
 import { answerWaitOptions, CHAT_TIMEOUT_SECONDS, chatWaitOf } from './waitOptions';
 
@@ -74,12 +75,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 	const connection = await getCozeConnection.call(this, itemIndex);
-	if (connection.region === 'studio') {
-		throw new NodeOperationError(node, 'Coze Studio cannot take tool outputs', {
-			itemIndex,
-			description: 'Coze Studio has no /v3/chat/submit_tool_outputs endpoint, and its agents never wait for client-side tools. Give the agent the tool as a plugin or workflow in Coze Studio instead.',
-		});
-	}
+	refuseOnStudio(this, connection, itemIndex, 'take tool outputs', 'Its agents never wait for client-side tools: give the agent the tool as a plugin or workflow in Coze Studio instead.');
 	const options = itemParameter(this, 'options', itemIndex, {}) as { idleTimeout?: number; responseMode?: string; timeout?: number };
 	const chat = { conversationId, chatId };
 	return await sendAndFollow.call(

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { binaryPropertyNames, uploadBinaryProperty } from '../../../shared/actions/uploadBinary';
+import { binaryPropertyNames, uploadBinaryProperty, uploadedFileId } from '../../../shared/actions/uploadBinary';
 import { withFileName } from '../../../shared/api/multipart';
 import { cozeApiError } from '../../../shared/decoding/errors';
 import type { CozeConnection } from '../../../shared/transport';
@@ -19,16 +19,12 @@ export async function uploadBinaryForInput(
 	itemIndex: number,
 ): Promise<string> {
 	const node = this.getNode();
-	const { data, fileName, logid } = await uploadBinaryProperty.call(this, connection, binaryProperty, itemIndex, `the input "${inputName}"`);
-	if (connection.region === 'studio') {
-		if (typeof data.url === 'string' && data.url !== '') return withFileName(data.url, fileName);
-	} else if (data.id !== undefined && data.id !== null && String(data.id) !== '') {
-		return JSON.stringify({ file_id: String(data.id) });
-	}
-	throw cozeApiError(node, { logid }, itemIndex, {
-		summary: `Coze accepted the file "${fileName}" but sent back no ${connection.region === 'studio' ? 'URL' : 'file ID'}`,
-		hint: 'The input cannot refer to it. Try again; if it persists, pass a public URL of the file instead.',
-	});
+	const uploaded = await uploadBinaryProperty.call(this, connection, binaryProperty, itemIndex, `the input "${inputName}"`);
+	const hint = 'The input cannot refer to it. Try again; if it persists, pass a public URL of the file instead.';
+	if (connection.region !== 'studio') return JSON.stringify({ file_id: uploadedFileId(node, uploaded, itemIndex, hint) });
+	const { data, fileName, logid } = uploaded;
+	if (typeof data.url === 'string' && data.url !== '') return withFileName(data.url, fileName);
+	throw cozeApiError(node, { logid }, itemIndex, { summary: `Coze accepted the file "${fileName}" but sent back no URL`, hint });
 }
 
 /**

@@ -7,8 +7,10 @@ import type { KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { AgentState } from './agentModel';
+import type { AudioState } from './audioCatalogue';
 import type { ConversationMessage } from './agentTypes';
 import type { IdGenerator } from './ids';
+import type { KnowledgeState } from './knowledgeCatalogue';
 import type { RateLimitState } from './ratelimit';
 import type {
 	AsyncScenario,
@@ -233,6 +235,10 @@ export interface EmulatorState {
 	readonly tokenRequests: TokenRequestRecord[];
 	/** Agents (bots): catalogue, options and chats (agentModel.ts). */
 	readonly agents: AgentState;
+	/** Knowledge bases, documents, options (knowledge*.ts). */
+	readonly knowledge: KnowledgeState;
+	/** Voices, audio options, faults and records (audio*.ts). */
+	readonly audio: AudioState;
 }
 
 /** A `setFaultRate` plan with its PRNG. */

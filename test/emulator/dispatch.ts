@@ -40,6 +40,27 @@ import {
 	conversationsListHandler,
 } from './conversations';
 import { cloudAuth, isStudioOpenApiPath, studioAuth, studioSession } from './auth';
+import { SPEECH_PATH, speechHandler, TRANSCRIPTIONS_PATH, transcriptionsHandler, VOICES_PATH, voicesHandler } from './audio';
+import {
+	DATASET_IMAGES_PATH,
+	DATASET_PROCESS_PATH,
+	DATASETS_PATH,
+	datasetsListHandler,
+	IMAGE_CAPTION_PATH,
+	imageCaptionHandler,
+	imagesListHandler,
+	processHandler,
+} from './knowledge';
+import {
+	DOCUMENT_CREATE_PATH,
+	DOCUMENT_DELETE_PATH,
+	DOCUMENT_LIST_PATH,
+	DOCUMENT_UPDATE_PATH,
+	documentCreateHandler,
+	documentDeleteHandler,
+	documentListHandler,
+	documentUpdateHandler,
+} from './knowledgeDocuments';
 import type { Reply, RequestContext } from './core';
 import { CHAT_PATH, chatHandler } from './chat';
 import { json } from './core';
@@ -80,6 +101,34 @@ const AGENT_ROUTES_BOTH: Route[] = [
 	{ method: 'GET', path: BOT_ONLINE_INFO_PATH, handler: botOnlineInfoHandler },
 ];
 
+/**
+ * Knowledge routes both dialects have [ST:api/router/coze/api.go] (knowledge.ts, knowledgeDocuments.ts); Studio's
+ * /open_api/… ones only past nginx with KnowledgeOptions.studioDocumentRoute `direct` (dispatchStudio).
+ */
+const KNOWLEDGE_ROUTES_BOTH: Route[] = [
+	{ method: 'GET', path: DATASETS_PATH, handler: datasetsListHandler },
+	{ method: 'POST', path: DATASET_PROCESS_PATH, handler: processHandler },
+	{ method: 'GET', path: DATASET_IMAGES_PATH, handler: imagesListHandler },
+	{ method: 'POST', path: DOCUMENT_CREATE_PATH, handler: documentCreateHandler },
+	{ method: 'POST', path: DOCUMENT_LIST_PATH, handler: documentListHandler },
+	{ method: 'POST', path: DOCUMENT_UPDATE_PATH, handler: documentUpdateHandler },
+	{ method: 'POST', path: DOCUMENT_DELETE_PATH, handler: documentDeleteHandler },
+];
+
+/** nginx's own 405 page for a POST to a static location (its title says `Not Allowed`); no log id. */
+const NGINX_405: Reply = {
+	kind: 'raw',
+	status: 405,
+	body: '<html>\r\n<head><title>405 Not Allowed</title></head>\r\n<body>\r\n<center><h1>405 Not Allowed</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n',
+	contentType: 'text/html',
+	noLogId: true,
+};
+
+/** Studio lacks these cloud routes [ST:api/router/coze/api.go]: image caption PUT, every /v1/audio/* (KnowledgeOptions.studioMissingRoute). */
+function isStudioMissingRoute(path: string): boolean {
+	return IMAGE_CAPTION_PATH.test(path) || path.startsWith('/v1/audio/');
+}
+
 /** cloud routes answered WITHOUT the Bearer auth: the OAuth token endpoint (its Bearer is a JWT, oauth.ts). */
 export const CLOUD_PUBLIC_ROUTES = new Router().add({ method: 'POST', path: OAUTH_TOKEN_PATH, handler: oauthTokenHandler });
 
@@ -101,6 +150,12 @@ export const CLOUD_ROUTES = new Router().add(
 	{ method: 'GET', path: BOTS_LIST_PATH, handler: botsListHandler },
 	{ method: 'GET', path: PUBLISHED_BOTS_PATH, handler: publishedBotsHandler },
 	{ method: 'GET', path: FILE_RETRIEVE_PATH, handler: fileRetrieveHandler },
+	...KNOWLEDGE_ROUTES_BOTH,
+	{ method: 'PUT', path: IMAGE_CAPTION_PATH, handler: imageCaptionHandler },
+	// audio: cloud only (audio.ts)
+	{ method: 'POST', path: SPEECH_PATH, handler: speechHandler },
+	{ method: 'POST', path: TRANSCRIPTIONS_PATH, handler: transcriptionsHandler },
+	{ method: 'GET', path: VOICES_PATH, handler: voicesHandler },
 );
 
 /**
@@ -117,6 +172,7 @@ export const STUDIO_ROUTES = new Router().add(
 	{ method: 'GET', path: STUDIO_WORKFLOW_INFO_PATH, handler: studioWorkflowInfoHandler },
 	{ method: 'POST', path: UPLOAD_PATH, handler: studioUploadHandler },
 	...AGENT_ROUTES_BOTH,
+	...KNOWLEDGE_ROUTES_BOTH,
 );
 
 /**
@@ -161,16 +217,24 @@ const STUDIO_INDEX_HTML =
  *    `{"code":401,"msg":"missing session_key in cookie"}` (not a 404).
  * 3. No route: NoRoute answers `/api/`, `/v1/`, `/v3/` paths with HTTP 404 `{"code":404,"msg":"not found"}`
  *    and everything else with index.html. Method mismatches are NoRoute too (Hertz default).
+ * 1c. `/open_api/…` (the knowledge document routes) is not proxied by that nginx: a POST to its static
+ *    `location /` gets nginx's 405 page [ISS:coze-dev/coze-studio#2355], a GET index.html — unless
+ *    KnowledgeOptions.studioDocumentRoute is `direct` (the client reaches coze-server itself: normal pipeline).
+ * 2b. Routes Studio lacks (image caption PUT, /v1/audio/*) get step 2's 401; with KnowledgeOptions.studioMissingRoute
+ *    `notFound404`, NoRoute's 404 instead (sources leave open whether the session middleware runs first).
  * [ST:docker/nginx/conf.d/default.conf, backend/main.go, backend/api/router/register.go]
  */
 export async function dispatchStudio(ctx: RequestContext): Promise<Reply> {
 	const path = ctx.recorded.path.replace(/\/{2,}/g, '/'); // nginx (merge_slashes) and Hertz (URI().Path() normalization) both collapse //
 	if (path.startsWith(STUDIO_STORAGE_PREFIX)) return studioStorageHandler(ctx, path);
-	if (!/^\/(api|v[1-3]|admin)(\/|$)/.test(path)) {
+	const direct = ctx.state.knowledge.options.studioDocumentRoute === 'direct' && path.startsWith('/open_api/');
+	if (!direct && path.startsWith('/open_api/') && ctx.recorded.method !== 'GET' && ctx.recorded.method !== 'HEAD') return NGINX_405;
+	if (!direct && !/^\/(api|v[1-3]|admin)(\/|$)/.test(path)) {
 		return { kind: 'raw', status: 200, body: STUDIO_INDEX_HTML, contentType: 'text/html', noLogId: true };
 	}
 	const tooLarge = studioBodyTooLarge(ctx);
 	if (tooLarge) return tooLarge;
+	if (ctx.state.knowledge.options.studioMissingRoute === 'notFound404' && isStudioMissingRoute(path)) return json(404, { code: 404, msg: 'not found' });
 	const denied = isStudioOpenApiPath(path) ? studioAuth(ctx) : studioSession(ctx);
 	if (denied) return denied;
 	const m = STUDIO_ROUTES.match(ctx.recorded.method, path);

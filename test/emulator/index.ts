@@ -37,10 +37,21 @@
  *   agentChat.ts  POST /v3/chat, /v3/chat/retrieve, message/list, cancel, submit_tool_outputs (cloud)
  *   agentChatStream.ts  the agent chat SSE of both dialects
  *   conversations.ts  /v1/conversation/create|retrieve|message/list, /v1/conversations[/{id}/clear]
+ *   knowledgeCatalogue.ts  default knowledge bases, knowledge types and options; their constants
+ *   knowledgeApi.ts  the knowledge part of CozeEmulator (attached here)
+ *   knowledge.ts  GET /v1/datasets, POST /v1/datasets/{id}/process, GET …/images (both), PUT …/images/{doc} (cloud)
+ *   knowledgeDocuments.ts  POST /open_api/knowledge/document/create|list|update|delete (cloud; Studio behind KnowledgeOptions.studioDocumentRoute)
+ *   knowledgePlan.ts  document/create: per document_bases entry, its record and document (or the refusal)
+ *   audioCatalogue.ts  default voices, audio types, options and faults; their constants
+ *   audioApi.ts   the audio part of CozeEmulator (attached here)
+ *   audio.ts      POST /v1/audio/speech, /v1/audio/transcriptions, GET /v1/audio/voices (cloud only)
+ *   audioCodec.ts the speech audio containers (mp3, wav, pcm, ogg_opus) carrying their text
  *   cli.ts        `node cli.js [--dialect cloud|studio] [--port N] [--token T] [--oauth-app ID:KID:PEMFILE]`
  */
 import { resetConcurrency, runCountOf } from './accounting';
 import { attachAgentApi, newAgentState, resetAgents } from './agentApi';
+import { attachAudioApi, newAudioState, resetAudio } from './audioApi';
+import { attachKnowledgeApi, newKnowledgeState, resetKnowledge } from './knowledgeApi';
 import { clone, DEFAULT_WORKSPACES, defaultUploadLimits, newDefaultCatalogue } from './catalogue';
 import type { EmulatorState } from './core';
 import { routedPath } from './core';
@@ -62,6 +73,8 @@ import { bodyWorkflowId, RUN_PATH } from './run';
 import { createEmulatorServer } from './server';
 import { STREAM_RUN_PATH } from './stream';
 import type { AgentEmulatorApi } from './agentTypes';
+import type { AudioEmulatorApi } from './audioApi';
+import type { KnowledgeEmulatorApi } from './knowledgeApi';
 import type {
 	CatalogueWorkflow,
 	CozeEmulator,
@@ -92,6 +105,31 @@ export {
 	WEATHER_TOOL_NAME,
 } from './agentCatalogue';
 export { echoText, reasoningText, weatherAnswer } from './agentModel';
+export type { AudioEmulatorApi, AudioStartOptions } from './audioApi';
+export type { AudioEndpoint, AudioFault, AudioOptions, SpeechFormat, SpeechRecord, TranscriptionRecord, Voice } from './audioCatalogue';
+export {
+	CLONED_VOICE_ID,
+	DEFAULT_AUDIO_OPTIONS,
+	DEFAULT_VOICE_ID,
+	DEFAULT_VOICES,
+	INIT_VOICE_ID,
+	SMALL_VOICE_ID,
+	SPEECH_FORMATS,
+	SPEECH_SAMPLE_RATES,
+	UNKNOWN_VOICE_ID,
+} from './audioCatalogue';
+export { encodeSpeech, SPEECH_MARKER, speechTextOf } from './audioCodec';
+export type { KnowledgeEmulatorApi, KnowledgeStartOptions } from './knowledgeApi';
+export type { CatalogueDataset, ChunkStrategy, DocumentCreateRecord, DocumentSource, KnowledgeDocument, KnowledgeOptions } from './knowledgeCatalogue';
+export {
+	DEFAULT_DATASETS,
+	DEFAULT_KNOWLEDGE_OPTIONS,
+	FAIL_PROCESSING_MARKER,
+	IMAGE_DATASET_ID,
+	TABLE_DATASET_ID,
+	TEXT_DATASET_ID,
+	UNKNOWN_DATASET_ID,
+} from './knowledgeCatalogue';
 export type {
 	AsyncScenario,
 	CatalogueWorkflow,
@@ -199,6 +237,8 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 		usedJtis: new Set(),
 		tokenRequests: [],
 		agents: newAgentState(opts),
+		knowledge: newKnowledgeState(opts),
+		audio: newAudioState(opts),
 	};
 	for (const app of opts.oauthApps ?? []) registerOAuthApp(state, app);
 	// Studio collapses repeated slashes before routing (see dispatch.ts); cloud matches paths as sent.
@@ -212,7 +252,7 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 	const port = await server.listen(opts.port ?? 0);
 	state.url = `http://127.0.0.1:${port}`;
 
-	const emulator: Omit<CozeEmulator, keyof AgentEmulatorApi> = {
+	const emulator: Omit<CozeEmulator, keyof AgentEmulatorApi | keyof KnowledgeEmulatorApi | keyof AudioEmulatorApi> = {
 		url: state.url,
 		dialect,
 		requests: state.requests,
@@ -342,10 +382,12 @@ export async function startCozeEmulator(opts: StartOptions = {}): Promise<CozeEm
 			state.tokenEndpointFault = undefined;
 			state.tokenRequests.length = 0; // same identity as `emulator.tokenRequests`
 			resetAgents(state, opts); // agents: catalogue and options back to their start values, chats forgotten
+			resetKnowledge(state, opts); // knowledge bases and options back to their start values, documents forgotten
+			resetAudio(state, opts); // voices and options back to their start values, faults and records cleared
 		},
 		close: () => server.close(),
 	};
-	return attachAgentApi(emulator, state);
+	return attachAudioApi(attachKnowledgeApi(attachAgentApi(emulator, state), state), state);
 }
 
 /**

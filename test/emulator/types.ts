@@ -2,6 +2,8 @@
  * Public types of the Coze emulator. Wire facts: /work/shared/coze-api.md (cited as §n).
  */
 import type { AgentEmulatorApi, AgentOptions, CatalogueAgent } from './agentTypes';
+import type { AudioEmulatorApi, AudioStartOptions } from './audioApi';
+import type { KnowledgeEmulatorApi, KnowledgeStartOptions } from './knowledgeApi';
 
 /** `cloud` = api.coze.cn / api.coze.com, `studio` = self-hosted Coze Studio (Hertz, behind its nginx). */
 export type Dialect = 'cloud' | 'studio';
@@ -495,7 +497,7 @@ export interface TokenRequestRecord {
 	expiresAt?: number;
 }
 
-export interface CozeEmulator extends AgentEmulatorApi {
+export interface CozeEmulator extends AgentEmulatorApi, KnowledgeEmulatorApi, AudioEmulatorApi {
 	/** e.g. `http://127.0.0.1:41234` (no trailing slash). */
 	readonly url: string;
 	readonly dialect: Dialect;
@@ -636,7 +638,8 @@ export interface CozeEmulator extends AgentEmulatorApi {
 	close(): Promise<void>;
 }
 
-export interface StartOptions {
+/** Knowledge (knowledgeApi.ts: datasets, knowledgeOptions) and audio (audioApi.ts: voices, audioOptions) start options are included. */
+export interface StartOptions extends KnowledgeStartOptions, AudioStartOptions {
 	dialect?: Dialect;
 	/** 0 (default) = a random free port. Always binds 127.0.0.1. */
 	port?: number;

@@ -3,12 +3,14 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { authenticationField, cozeCredentials } from '../shared/descriptions/authentication';
 import * as agent from './actions/agent';
+import * as audio from './actions/audio';
 import * as conversation from './actions/conversation';
 import * as file from './actions/file';
+import * as knowledgeBase from './actions/knowledgeBase';
 import { router } from './actions/router';
 import * as workspace from './actions/workspace';
 import { searchAgents } from './methods/listSearch';
-import { getWorkspaces } from './methods/loadOptions';
+import { getVoices, getWorkspaces } from './methods/loadOptions';
 
 export class Coze implements INodeType {
 	description: INodeTypeDescription = {
@@ -18,7 +20,7 @@ export class Coze implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Chat with Coze agents (bots), keep their conversations, upload files and list workspaces and agents (Coze China, Coze International or self-hosted Coze Studio)',
+		description: 'Chat with Coze agents (bots), keep their conversations and knowledge bases, turn text into speech and back, upload files and list workspaces and agents (Coze China, Coze International or self-hosted Coze Studio)',
 		defaults: {
 			name: 'Coze',
 		},
@@ -35,22 +37,26 @@ export class Coze implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Agent', value: 'agent' },
+					{ name: 'Audio', value: 'audio' },
 					{ name: 'Conversation', value: 'conversation' },
 					{ name: 'File', value: 'file' },
+					{ name: 'Knowledge Base', value: 'knowledgeBase' },
 					{ name: 'Workspace', value: 'workspace' },
 				],
 				default: 'agent',
 			},
 			...agent.description,
+			...audio.description,
 			...conversation.description,
 			...file.description,
+			...knowledgeBase.description,
 			...workspace.description,
 		],
 	};
 
 	methods = {
 		listSearch: { searchAgents },
-		loadOptions: { getWorkspaces },
+		loadOptions: { getVoices, getWorkspaces },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -3,8 +3,10 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { ItemOperation } from '../../shared/router/eachItem';
 import { runEachItem } from '../../shared/router/eachItem';
 import * as agent from './agent';
+import * as audio from './audio';
 import * as conversation from './conversation';
 import * as file from './file';
+import * as knowledgeBase from './knowledgeBase';
 import * as workspace from './workspace';
 
 const operations: Record<string, Record<string, ItemOperation>> = {
@@ -14,12 +16,27 @@ const operations: Record<string, Record<string, ItemOperation>> = {
 		getChat: agent.getChat.execute,
 		submitToolOutputs: agent.submitToolOutputs.execute,
 	},
+	audio: {
+		listVoices: audio.listVoices.execute,
+		speechToText: audio.speechToText.execute,
+		textToSpeech: audio.textToSpeech.execute,
+	},
 	conversation: {
 		clear: conversation.clear.execute,
 		create: conversation.create.execute,
 		listMessages: conversation.listMessages.execute,
 	},
 	file: { get: file.get.execute, upload: file.upload.execute },
+	knowledgeBase: {
+		addDocument: knowledgeBase.addDocument.execute,
+		deleteDocument: knowledgeBase.deleteDocument.execute,
+		getStatus: knowledgeBase.getStatus.execute,
+		list: knowledgeBase.list.execute,
+		listDocuments: knowledgeBase.listDocuments.execute,
+		listImages: knowledgeBase.listImages.execute,
+		updateDocument: knowledgeBase.updateDocument.execute,
+		updateImageCaption: knowledgeBase.updateImageCaption.execute,
+	},
 	workspace: { list: workspace.list.execute, listAgents: workspace.listAgents.execute },
 };
 

@@ -17,6 +17,30 @@ export interface UploadedFile {
 	logid?: string;
 }
 
+/** One binary property of an item, read whole: its bytes, name and MIME type (`purpose` names what it is for in errors). */
+export async function binaryFileOf(
+	this: IExecuteFunctions,
+	binaryProperty: string,
+	itemIndex: number,
+	purpose?: string,
+): Promise<{ bytes: Buffer; fileName: string; mimeType: string }> {
+	const item = this.getInputData()[itemIndex];
+	const forWhat = purpose ? ` for ${purpose}` : '';
+	if (!item?.binary?.[binaryProperty]) {
+		const available = Object.keys(item?.binary ?? {});
+		throw new NodeOperationError(this.getNode(), `The item has no binary property "${binaryProperty}"${forWhat}`, {
+			itemIndex,
+			description: available.length
+				? `Binary properties of this item: ${available.join(', ')}.`
+				: 'This item carries no binary data. Read the file with a node that outputs binary data (e.g. Read/Write Files from Disk, HTTP Request) before this one.',
+		});
+	}
+	const binary = this.helpers.assertBinaryData(itemIndex, binaryProperty);
+	const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, binaryProperty);
+	const fileName = binary.fileName ?? `${binaryProperty}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
+	return { bytes, fileName, mimeType: binary.mimeType || 'application/octet-stream' };
+}
+
 /**
  * Uploads one binary property of the item to Coze (POST /v1/files/upload). `purpose` names what
  * the file is for in errors, e.g. `the input "image"`.
@@ -29,21 +53,7 @@ export async function uploadBinaryProperty(
 	purpose?: string,
 ): Promise<UploadedFile> {
 	const node = this.getNode();
-	const item = this.getInputData()[itemIndex];
-	const forWhat = purpose ? ` for ${purpose}` : '';
-	if (!item?.binary?.[binaryProperty]) {
-		const available = Object.keys(item?.binary ?? {});
-		throw new NodeOperationError(node, `The item has no binary property "${binaryProperty}"${forWhat}`, {
-			itemIndex,
-			description: available.length
-				? `Binary properties of this item: ${available.join(', ')}.`
-				: 'This item carries no binary data. Read the file with a node that outputs binary data (e.g. Read/Write Files from Disk, HTTP Request) before this one.',
-		});
-	}
-	const binary = this.helpers.assertBinaryData(itemIndex, binaryProperty);
-	const bytes = await this.helpers.getBinaryDataBuffer(itemIndex, binaryProperty);
-	const fileName = binary.fileName ?? `${binaryProperty}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
-	const mimeType = binary.mimeType || 'application/octet-stream';
+	const { bytes, fileName, mimeType } = await binaryFileOf.call(this, binaryProperty, itemIndex, purpose);
 	const multipart = multipartBody(bytes, fileName, mimeType);
 	try {
 		const response = await uploadFile.call(this, connection, multipart, { timeoutMs: UPLOAD_TIMEOUT_MS, itemIndex });

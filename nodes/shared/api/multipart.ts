@@ -34,6 +34,11 @@ export function multipartBody(bytes: Buffer, fileName: string, mimeType: string)
 		`--${boundary}\r\n` +
 		`Content-Disposition: form-data; name="file"; filename="${safeName}"; filename*=${rfc5987(fileName)}\r\n` +
 		`Content-Type: ${mimeType.replace(/[\r\n]/g, '')}\r\n\r\n`;
-	const body = Buffer.concat([Buffer.from(head, 'utf8'), bytes, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]);
+	const tail = `\r\n--${boundary}--\r\n`;
+	// One buffer of exactly the body's size: the file is copied once, never through a list of parts.
+	const body = Buffer.allocUnsafe(Buffer.byteLength(head) + bytes.length + tail.length);
+	let offset = body.write(head, 0, 'utf8');
+	offset += bytes.copy(body, offset);
+	body.write(tail, offset, 'latin1');
 	return { body, contentType: `multipart/form-data; boundary=${boundary}` };
 }

@@ -26,8 +26,11 @@ export interface CozeFailure {
 	/** The answer does not say whether the run started (garbled, empty, neither code nor data). */
 	uncertainAnswer?: boolean;
 	/** What the request was about, when a code means something else there (4000, 4200 for agents). */
-	subject?: 'agent' | 'file';
+	subject?: CozeSubject;
 }
+
+/** What a request is about, for the errors' wording (explanations.ts): unset for workflows. */
+export type CozeSubject = 'agent' | 'file' | 'knowledge' | 'audio';
 
 /**
  * Coze Studio's error text `code=<errno> message=<text>\nstack=…` (its errorx format, §10.6):

@@ -1,28 +1,15 @@
 import type { CozeFailure } from './errors';
+import { subjectExplanation } from './subjectExplanations';
 
 /**
  * What each failure means and what to do about it: Coze's codes (coze-api.md §5.1, §5.2, §10.8),
- * Coze Studio's errnos, HTTP statuses, and the wording per subject (workflows, agents, files).
+ * Coze Studio's errnos, HTTP statuses, and the wording per subject (subjectExplanations.ts).
  */
-export interface Explanation {
-	summary: string;
-	hint: string;
-}
+export type { Explanation } from './subjectExplanations';
+import type { Explanation } from './subjectExplanations';
 
 const REGION_HINT =
 	'A token from www.coze.cn works only with Region "Coze China", one from www.coze.com only with "Coze International".';
-
-// The same codes, for requests about agents, conversations and chats (coze-api.md §10.8).
-const AGENT_EXPLANATIONS: Record<number, Explanation> = {
-	4000: {
-		summary: 'Coze rejected the request parameters',
-		hint: 'Check the agent ID, the user ID and the message, and that IDs are passed as text.',
-	},
-	4200: {
-		summary: 'Coze could not find the agent, conversation or chat',
-		hint: 'Check the IDs, and that the agent is published as an API in a workspace the token can use.',
-	},
-};
 
 // Codes from Coze's error code list and Coze Studio's errno package (see docs/coze-api facts).
 const EXPLANATIONS: Record<number, Explanation> = {
@@ -168,8 +155,8 @@ const FALLBACK: Explanation = {
 };
 
 export function explainFailure(failure: CozeFailure): Explanation {
-	if (failure.subject === 'agent' && failure.code !== undefined && AGENT_EXPLANATIONS[failure.code]) return AGENT_EXPLANATIONS[failure.code];
-	if (failure.subject === 'file' && failure.code === 4200) return { summary: 'Coze could not find the file', hint: 'Check the file ID (the file_id of an Upload with the same account).' };
+	const bySubject = subjectExplanation(failure);
+	if (bySubject) return bySubject;
 	if (failure.code !== undefined) {
 		const explanation = EXPLANATIONS[failure.code] ?? EXPLANATIONS[STUDIO_INTERNAL_CODES[failure.code]];
 		if (explanation) return explanation;

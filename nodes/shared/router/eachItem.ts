@@ -1,14 +1,23 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { asNodeError, failureDetails, failureOf } from '../decoding/errors';
 import { maxConcurrencyOf, runScrubber } from '../transport';
 
+/** An output item that carries a file (speech audio) beside its JSON. */
+export class WithBinary {
+	constructor(
+		readonly json: IDataObject,
+		readonly binary: IBinaryKeyData,
+	) {}
+}
+
 /**
  * One operation of a node: the output JSON of one input item, or a list of them (a listing
- * gives one output item per entry, all paired to the input item that asked for it).
+ * gives one output item per entry, all paired to the input item that asked for it), or JSON
+ * with binary data.
  */
-export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<IDataObject | IDataObject[] | WithBinary>;
 
 /**
  * Runs the chosen operation once per input item, up to Max Concurrent Runs items at a time
@@ -34,8 +43,11 @@ export async function runEachItem(this: IExecuteFunctions, operation: ItemOperat
 			const itemIndex = next++;
 			if (concurrency > 1) await takeTurn();
 			try {
-				const json = await operation.call(this, itemIndex);
-				output[itemIndex] = (Array.isArray(json) ? json : [json]).map((entry) => ({ json: entry, pairedItem: { item: itemIndex } }));
+				const result = await operation.call(this, itemIndex);
+				output[itemIndex] =
+					result instanceof WithBinary
+						? [{ json: result.json, binary: result.binary, pairedItem: { item: itemIndex } }]
+						: (Array.isArray(result) ? result : [result]).map((entry) => ({ json: entry, pairedItem: { item: itemIndex } }));
 			} catch (error) {
 				// The last net: whatever an error quotes, no secret of the run leaves the node in it.
 				const nodeError = runScrubber(this).error(asNodeError(this.getNode(), error, itemIndex));

@@ -12,6 +12,9 @@ export function notResentNote(request: Pick<CozeRequest, 'readOnly' | 'method' |
 	if (request.sideEffect === 'message') {
 		return ' It was not resent automatically, because the agent may have received the message; check the conversation before sending it again.';
 	}
+	if (request.sideEffect === 'document') {
+		return ' It was not resent automatically, because Coze may have added the document; check the knowledge base (List Documents) before adding it again.';
+	}
 	return ' It was not resent automatically, because it may have reached Coze.';
 }
 

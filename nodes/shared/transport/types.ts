@@ -1,5 +1,6 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
+import type { CozeSubject } from '../decoding/errors';
 import type { SseEvent } from '../decoding/sse';
 
 export interface CozeRequest {
@@ -15,10 +16,10 @@ export interface CozeRequest {
 	readOnly?: boolean;
 	/** Where the answer's result is when not in `data` (Coze Studio's cancel: `ChatV3ChatDetail`, §10.6). */
 	resultField?: string;
-	/** What the request is about, for the errors' wording: agents, conversations and chats, or (unset) workflows. */
-	subject?: 'agent' | 'file';
-	/** What a resend could repeat, for the errors' wording: a workflow run (default) or a chat message. */
-	sideEffect?: 'run' | 'message';
+	/** What the request is about, for the errors' wording: agents, conversations and chats, files, knowledge bases, speech, or (unset) workflows. */
+	subject?: CozeSubject;
+	/** What a resend could repeat, for the errors' wording: a workflow run (default), a chat message or a document added. */
+	sideEffect?: 'run' | 'message' | 'document';
 }
 
 /** Whether sending the request twice is harmless. */

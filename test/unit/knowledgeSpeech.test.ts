@@ -1,0 +1,131 @@
+import { filePlaceholder, jsonWithBase64Files } from '../../nodes/shared/api/knowledgeBody';
+import { documentFileType, documentOutput, failureReasonOf, processingStateOf, separatorOf } from '../../nodes/shared/decoding/knowledge';
+import { joinSpeechAudio, SPEECH_INPUT_MAX_BYTES, speechPieces, wavParts } from '../../nodes/shared/decoding/speech';
+
+const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
+
+function wav(samples: Buffer): Buffer {
+	const header = Buffer.alloc(44);
+	header.write('RIFF', 0, 'latin1');
+	header.writeUInt32LE(36 + samples.length, 4);
+	header.write('WAVEfmt ', 8, 'latin1');
+	header.writeUInt32LE(16, 16);
+	header.writeUInt16LE(1, 20);
+	header.writeUInt16LE(1, 22);
+	header.writeUInt32LE(24000, 24);
+	header.writeUInt32LE(48000, 28);
+	header.writeUInt16LE(2, 32);
+	header.writeUInt16LE(16, 34);
+	header.write('data', 36, 'latin1');
+	header.writeUInt32LE(samples.length, 40);
+	return Buffer.concat([header, samples]);
+}
+
+describe('speechPieces', () => {
+	it('keeps a short text whole', () => {
+		expect(speechPieces('  Hello there.  ')).toEqual(['Hello there.']);
+	});
+
+	it('cuts a long text between sentences, each piece within 1024 UTF-8 bytes, nothing lost', () => {
+		const sentence = '这是一个用于测试的句子，它有一些长度。';
+		const text = Array.from({ length: 200 }, (_, index) => `${sentence}${index}. `).join('');
+		const pieces = speechPieces(text);
+		expect(pieces.length).toBeGreaterThan(1);
+		for (const piece of pieces) expect(bytesOf(piece)).toBeLessThanOrEqual(SPEECH_INPUT_MAX_BYTES);
+		// Every piece ends at a sentence end: the cut never falls inside one.
+		for (const piece of pieces) expect(piece).toMatch(/[.。]$/);
+		expect(pieces.join(' ').replace(/\s+/g, '')).toBe(text.replace(/\s+/g, ''));
+	});
+
+	it('cuts a sentence too long for one piece at commas or spaces, and a word too long at characters', () => {
+		const words = Array.from({ length: 400 }, (_, index) => `word${index}`).join(' ');
+		const pieces = speechPieces(words, 100);
+		for (const piece of pieces) expect(bytesOf(piece)).toBeLessThanOrEqual(100);
+		expect(pieces.join(' ')).toBe(words);
+		const emoji = '😀'.repeat(100);
+		const cut = speechPieces(emoji, 10);
+		for (const piece of cut) expect(bytesOf(piece)).toBeLessThanOrEqual(10);
+		expect(cut.join('')).toBe(emoji);
+	});
+
+	it('gives nothing for a text of only whitespace', () => {
+		expect(speechPieces(' \n\t ')).toEqual([]);
+	});
+});
+
+describe('joinSpeechAudio', () => {
+	it('puts the samples of every WAV piece under one header with the summed sizes', () => {
+		const joined = joinSpeechAudio('wav', [wav(Buffer.from([1, 2, 3, 4])), wav(Buffer.from([5, 6])), wav(Buffer.from([7, 8]))]);
+		const parts = wavParts(joined);
+		expect(parts?.samples).toEqual(Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]));
+		expect(joined.readUInt32LE(4)).toBe(joined.length - 8);
+		expect(joined.readUInt32LE(40)).toBe(8);
+	});
+
+	it('joins MP3, PCM and Ogg pieces byte for byte, and leaves one piece as it is', () => {
+		const a = Buffer.from('first');
+		const b = Buffer.from('second');
+		expect(joinSpeechAudio('mp3', [a, b]).toString()).toBe('firstsecond');
+		expect(joinSpeechAudio('ogg_opus', [a, b]).toString()).toBe('firstsecond');
+		expect(joinSpeechAudio('wav', [a])).toBe(a);
+	});
+
+	it('falls back to joining bytes when a piece is not a WAV file', () => {
+		expect(joinSpeechAudio('wav', [wav(Buffer.from([1])), Buffer.from('oops')]).subarray(-4).toString()).toBe('oops');
+	});
+});
+
+describe('jsonWithBase64Files', () => {
+	it('writes each file as base64 where its placeholder was, with the exact size', () => {
+		const first = Buffer.from(Array.from({ length: 700_001 }, (_, index) => index % 251));
+		const second = Buffer.from('héllo "quoted" \u0000');
+		const one = filePlaceholder(0);
+		const two = filePlaceholder(1);
+		const body = jsonWithBase64Files(
+			{ dataset_id: '7449000000000000001', document_bases: [{ name: 'a "b"', source_info: { file_base64: one } }, { name: '文件', source_info: { file_base64: two } }] },
+			[
+				{ placeholder: one, bytes: first },
+				{ placeholder: two, bytes: second },
+			],
+		);
+		const parsed = JSON.parse(body.toString('utf8'));
+		expect(parsed.dataset_id).toBe('7449000000000000001');
+		expect(parsed.document_bases[0].name).toBe('a "b"');
+		expect(Buffer.from(parsed.document_bases[0].source_info.file_base64, 'base64').equals(first)).toBe(true);
+		expect(Buffer.from(parsed.document_bases[1].source_info.file_base64, 'base64').equals(second)).toBe(true);
+	});
+
+	it('is plain JSON without files', () => {
+		expect(JSON.parse(jsonWithBase64Files({ a: 1 }, []).toString())).toEqual({ a: 1 });
+	});
+});
+
+describe('knowledge decoding', () => {
+	it('names the processing states of both dialects', () => {
+		expect([0, 1, 9, 3, '1', 7, undefined].map(processingStateOf)).toEqual(['processing', 'completed', 'failed', 'deleted', 'completed', 'unknown', 'unknown']);
+	});
+
+	it('folds progress into a document and keeps its ID a string', () => {
+		const output = documentOutput({ document_id: '7449000000000000101', name: 'a.pdf', status: 0 }, { document_id: '7449000000000000101', status: 1, progress: 100, remaining_time: 0 });
+		expect(output).toMatchObject({ document_id: '7449000000000000101', status: 1, progress: 100, processing_state: 'completed' });
+		expect(documentOutput({}, { document_id: '1', document_name: 'n', status: 9, status_descript: 'bad' })).toMatchObject({ name: 'n', processing_state: 'failed', status_descript: 'bad' });
+	});
+
+	it("quotes a failure reason, cut to a sensible length, and none when Coze gave none", () => {
+		expect(failureReasonOf({ status_descript: '  file has no text ' })).toBe('file has no text');
+		expect(failureReasonOf({ status_descript: '' })).toBeUndefined();
+		expect(failureReasonOf({ status_descript: 'x'.repeat(2000) })?.length).toBe(500);
+	});
+
+	it('takes the file type from the name, else from the MIME type', () => {
+		expect(documentFileType('Report.PDF', 'application/octet-stream')).toBe('pdf');
+		expect(documentFileType('notes', 'text/plain; charset=utf-8')).toBe('txt');
+		expect(documentFileType('doc', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')).toBe('docx');
+	});
+
+	it('reads \\n and \\t in a typed separator', () => {
+		expect(separatorOf('\\n\\n')).toBe('\n\n');
+		expect(separatorOf('###')).toBe('###');
+		expect(separatorOf('\\t')).toBe('\t');
+	});
+});

@@ -1,3 +1,4 @@
+import { Scrubber } from '../../nodes/shared/transport/scrub';
 import { filePlaceholder, jsonWithBase64Files } from '../../nodes/shared/api/knowledgeBody';
 import { documentFileType, documentOutput, failureReasonOf, processingStateOf, separatorOf } from '../../nodes/shared/decoding/knowledge';
 import { joinSpeechAudio, SPEECH_INPUT_MAX_BYTES, speechPieces, wavParts } from '../../nodes/shared/decoding/speech';
@@ -127,5 +128,19 @@ describe('knowledge decoding', () => {
 		expect(separatorOf('\\n\\n')).toBe('\n\n');
 		expect(separatorOf('###')).toBe('###');
 		expect(separatorOf('\\t')).toBe('\t');
+	});
+});
+
+describe('Scrubber.bytes', () => {
+	it('overwrites every echo of a secret in audio bytes, keeping the size', () => {
+		const scrubber = new Scrubber();
+		scrubber.add('pat_secret_token_123');
+		const audio = Buffer.concat([Buffer.from([0xff, 0xfb]), Buffer.from('pat_secret_token_123'), Buffer.from([1, 2]), Buffer.from('pat_secret_token_123')]);
+		const size = audio.length;
+		const scrubbed = scrubber.bytes(audio);
+		expect(scrubbed.length).toBe(size);
+		expect(scrubbed.includes(Buffer.from('pat_secret_token_123'))).toBe(false);
+		expect(scrubbed.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xfb]));
+		expect(scrubbed.subarray(2, 22).toString()).toBe('*'.repeat(20));
 	});
 });

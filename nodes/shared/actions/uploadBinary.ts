@@ -53,8 +53,11 @@ export async function uploadBinaryProperty(
 	purpose?: string,
 ): Promise<UploadedFile> {
 	const node = this.getNode();
-	const { bytes, fileName, mimeType } = await binaryFileOf.call(this, binaryProperty, itemIndex, purpose);
-	const multipart = multipartBody(bytes, fileName, mimeType);
+	const file = await binaryFileOf.call(this, binaryProperty, itemIndex, purpose);
+	const { fileName, mimeType } = file;
+	const multipart = multipartBody(file.bytes, fileName, mimeType);
+	// The file now lives only in the request body: not held twice while it is sent.
+	file.bytes = Buffer.alloc(0);
 	try {
 		const response = await uploadFile.call(this, connection, multipart, { timeoutMs: UPLOAD_TIMEOUT_MS, itemIndex });
 		return { data: isPlainObject(response.body.data) ? (response.body.data as IDataObject) : {}, fileName, mimeType, logid: response.logid };

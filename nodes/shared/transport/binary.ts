@@ -65,7 +65,7 @@ async function fetchBytes(this: IExecuteFunctions, connection: CozeConnection, r
 				hint: 'Check Base URL in the Coze API credential: it should point at the Coze API, which answers speech with the audio itself.',
 			});
 		}
-		const bytes = await readBytes(body, watchdog, request.maxBytes, 'fail');
+		const bytes = connection.scrubber.bytes(await readBytes(body, watchdog, request.maxBytes, 'fail'));
 		return { bytes, contentType, logid: logidHeader(response.headers, connection) };
 	} catch (error) {
 		throw error instanceof NodeApiError ? error : requestFailure(node, error, connection, request);

@@ -35,6 +35,18 @@ export class Scrubber {
 		return result;
 	}
 
+	/**
+	 * Bytes (speech audio), in place: each secret overwritten with as many asterisks, so the file
+	 * keeps its size. Only a server that echoes a secret into its audio has one there.
+	 */
+	bytes(bytes: Buffer): Buffer {
+		for (const secret of this.secrets) {
+			const needle = Buffer.from(secret, 'utf8');
+			for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + needle.length)) bytes.fill(0x2a, at, at + needle.length);
+		}
+		return bytes;
+	}
+
 	optionalText(text: string | undefined): string | undefined {
 		return text === undefined ? undefined : this.text(text);
 	}

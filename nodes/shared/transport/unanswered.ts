@@ -20,7 +20,12 @@ export function requestFailure(node: INode, error: unknown, connection: CozeConn
 	}
 	if (error instanceof AnswerTooLarge) {
 		// Not retried: the run happened, and its answer would be as large again.
-		return cozeApiError(node, {}, request.itemIndex, { summary: error.message, hint: ANSWER_TOO_LARGE_HINT });
+		return cozeApiError(node, {}, request.itemIndex, {
+			summary: error.message,
+			hint: isRun(request)
+				? ANSWER_TOO_LARGE_HINT
+				: "It was not read further, to keep n8n's memory bounded. Raise Max Answer Size in the node's options if the answer is meant to be this large.",
+		});
 	}
 	const setup = oauthSetupError(error);
 	if (setup) {

@@ -40,10 +40,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const connection = await getCozeConnection.call(this, itemIndex);
 	refuseOnStudio(this, connection, itemIndex, 'turn speech into text', 'Use a workflow with a speech-to-text plugin through the Coze Workflow node, or Coze cloud.');
 	const file = await binaryFileOf.call(this, property, itemIndex, 'speech to text');
+	const bytes = file.bytes.length;
 	const multipart = multipartBody(file.bytes, file.fileName, file.mimeType);
+	// The file now lives only in the request body: not held twice while Coze listens to it.
+	file.bytes = Buffer.alloc(0);
 	try {
 		const { text, logid } = await transcribeSpeech.call(this, connection, multipart, { itemIndex, timeoutMs: secondsToMs(options.timeout ?? UPLOAD_TIMEOUT_MS / 1000) });
-		const output: IDataObject = { text, file_name: file.fileName, bytes: file.bytes.length };
+		const output: IDataObject = { text, file_name: file.fileName, bytes };
 		if (logid) output.logid = logid;
 		return output;
 	} catch (error) {

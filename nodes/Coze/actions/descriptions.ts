@@ -7,6 +7,19 @@ import { workspaceFilterField } from '../../shared/descriptions/options';
 
 export const workspaceField = workspaceFilterField('Agent');
 
+/** The Workspace field of a listing (agents, knowledge bases): required, chosen or given by ID. */
+export function listedWorkspaceField(listed: string, note = ''): INodeProperties {
+	return {
+		displayName: 'Workspace Name or ID',
+		name: 'workspaceId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getWorkspaces' },
+		default: '',
+		required: true,
+		description: `The workspace whose ${listed} to list.${note} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+	};
+}
+
 export const agentLocator: INodeProperties = {
 	displayName: 'Agent',
 	name: 'agentId',

@@ -1,11 +1,11 @@
-import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { cozeApiError } from '../decoding/errors';
 import { MAX_ERROR_BODY_BYTES, readBody, readBytes } from './budget';
 import type { CozeConnection } from './connection';
 import { headerValue, interpretResponse, logidHeader } from './failures';
-import { authenticatedRequest, cancelSignalOf, headersWithin, withRetries } from './request';
+import { authenticatedRequest, cancelSignalOf, headersWithin, httpOptionsOf, withRetries } from './request';
 import type { CozeRequest, RawResponse, StreamBody } from './types';
 import { requestFailure } from './unanswered';
 import { Watchdog } from './watchdog';
@@ -35,21 +35,7 @@ async function fetchBytes(this: IExecuteFunctions, connection: CozeConnection, r
 	const node = this.getNode();
 	const cancelSignal = cancelSignalOf(this);
 	const watchdog = new Watchdog({ timeoutMs: remainingMs, signal: cancelSignal });
-	const options: IHttpRequestOptions = {
-		method: request.method,
-		url: `${connection.baseUrl}${request.path}`,
-		qs: request.qs,
-		body: request.body,
-		headers: request.headers,
-		json: !Buffer.isBuffer(request.body),
-		encoding: 'stream',
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		disableFollowRedirect: true,
-		sendCredentialsOnCrossOriginRedirect: false,
-		timeout: remainingMs,
-	};
-	if (cancelSignal) options.abortSignal = cancelSignal;
+	const options = httpOptionsOf(connection, request, remainingMs, cancelSignal);
 	let response: RawResponse;
 	try {
 		response = await headersWithin(watchdog, authenticatedRequest.call(this, connection, request, options));

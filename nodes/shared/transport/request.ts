@@ -108,6 +108,24 @@ async function sendOnce(this: CozeContext, connection: CozeConnection, request: 
 	const node = this.getNode();
 	const cancelSignal = cancelSignalOf(this);
 	const watchdog = new Watchdog({ timeoutMs: remainingMs, signal: cancelSignal });
+	const options = httpOptionsOf(connection, request, remainingMs, cancelSignal);
+	let response: RawResponse;
+	let text: string;
+	try {
+		response = await headersWithin(watchdog, authenticatedRequest.call(this, connection, request, options));
+		const body = response.body as StreamBody;
+		watchdog.onStop(() => body.destroy?.());
+		text = await readBody(body, watchdog, maxAnswerBytesOf(this), 'fail');
+	} catch (error) {
+		throw requestFailure(node, error, connection, request);
+	} finally {
+		watchdog.finish();
+	}
+	return interpretResponse(node, text, response, connection, request);
+}
+
+/** How n8n's HTTP helper sends a request whose answer is read as a stream (JSON or bytes). */
+export function httpOptionsOf(connection: CozeConnection, request: CozeRequest, remainingMs: number, cancelSignal: AbortSignal | undefined): IHttpRequestOptions {
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${connection.baseUrl}${request.path}`,
@@ -126,19 +144,7 @@ async function sendOnce(this: CozeContext, connection: CozeConnection, request: 
 		timeout: remainingMs,
 	};
 	if (cancelSignal) options.abortSignal = cancelSignal;
-	let response: RawResponse;
-	let text: string;
-	try {
-		response = await headersWithin(watchdog, authenticatedRequest.call(this, connection, request, options));
-		const body = response.body as StreamBody;
-		watchdog.onStop(() => body.destroy?.());
-		text = await readBody(body, watchdog, maxAnswerBytesOf(this), 'fail');
-	} catch (error) {
-		throw requestFailure(node, error, connection, request);
-	} finally {
-		watchdog.finish();
-	}
-	return interpretResponse(node, text, response, connection, request);
+	return options;
 }
 
 /**

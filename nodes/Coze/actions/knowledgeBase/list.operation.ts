@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { listKnowledgeBasesPage } from '../../../shared/api/knowledge';
 import { concurrencyAndRetryOptions } from '../../../shared/descriptions/options';
 import { getCozeConnection } from '../../../shared/transport';
-import { returnAllAndLimit } from '../descriptions';
+import { listedWorkspaceField, returnAllAndLimit } from '../descriptions';
 import { itemParameter, readLimit, requiredText } from '../parameters';
 import { LOOKUP_TIMEOUT_MS } from './fields';
 
@@ -12,16 +12,7 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 100;
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Workspace Name or ID',
-		name: 'workspaceId',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getWorkspaces' },
-		default: '',
-		required: true,
-		description:
-			'The workspace whose knowledge bases to list (on Coze Studio, its ID: the number after /space/ in its address). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-	},
+	listedWorkspaceField('knowledge bases', ' On Coze Studio give its ID: the number after /space/ in its address.'),
 	...returnAllAndLimit(1000),
 	{
 		displayName: 'Options',

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { listAgentsPage } from '../../../shared/api/catalog';
 import { concurrencyAndRetryOptions } from '../../../shared/descriptions/options';
 import { getCozeConnection } from '../../../shared/transport';
-import { returnAllAndLimit } from '../descriptions';
+import { listedWorkspaceField, returnAllAndLimit } from '../descriptions';
 import { itemParameter, readLimit, requiredText } from '../parameters';
 import { refuseOnStudio } from '../studioLimits';
 
@@ -12,16 +12,7 @@ const PAGE_SIZE = 50;
 const MAX_PAGES = 100;
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Workspace Name or ID',
-		name: 'workspaceId',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getWorkspaces' },
-		default: '',
-		required: true,
-		description:
-			'The workspace whose agents to list. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-	},
+	listedWorkspaceField('agents'),
 	...returnAllAndLimit(1000),
 	{
 		displayName: 'Options',

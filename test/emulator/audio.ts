@@ -11,7 +11,7 @@
  *   ASSUMPTIONS: code 4000 for every parameter refusal (unknown or untrained voice included), HTTP AudioOptions.errorStatus (200).
  * - `POST /v1/audio/transcriptions` [DOC:audio_transcriptions] [JS:audio/transcriptions/transcriptions.ts]
  *   [PY:cozepy/audio/transcriptions/__init__.py]: multipart part `file` (≤ 10 MB, AudioOptions.maxTranscriptionBytes)
- *   → {code:0,msg:"",data:{text},detail}: the emulator speech's text, else `transcribed <bytes> bytes of <filename>`.
+ *   → {code:0,msg:"",data:{text},detail}: the emulator speech's text (of every piece of joined files, space-separated), else `transcribed <bytes> bytes of <filename>`.
  *   ASSUMPTIONS: not multipart / no `file` part → 4000; empty file → 4300; too large → 4302 (coze-api.md §5.1 file codes).
  *   The request's recorded `rawBody` is replaced by a short note (a 50 MB upload is not kept twice).
  * - `GET /v1/audio/voices` [DOC:list_voices] [JS:audio/voices/voices.ts] [PY:cozepy/audio/voices/__init__.py]:
@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 
 import type { AudioEndpoint, AudioFault, SpeechFormat, SpeechRecord, TranscriptionRecord, Voice } from './audioCatalogue';
 import { SPEECH_EMOTIONS, SPEECH_FORMATS, SPEECH_SAMPLE_RATES } from './audioCatalogue';
-import { encodeSpeech, speechTextOf } from './audioCodec';
+import { encodeSpeech, speechTextsOf } from './audioCodec';
 import type { Reply, RequestContext } from './core';
 import { trickleReply } from './core';
 import { cloudError, cloudOk } from './dialect';
@@ -179,9 +179,10 @@ export async function transcriptionsHandler(ctx: RequestContext): Promise<Reply>
 	});
 	if (part.data.length === 0) return refuse(4300, 'The uploaded file is empty.');
 	if (part.data.length > a.options.maxTranscriptionBytes) return refuse(4302, `The file size exceeds the limit (${a.options.maxTranscriptionBytes} bytes).`);
-	const spoken = speechTextOf(part.data);
-	rec.fromSpeech = spoken !== undefined;
-	rec.text = spoken ?? `transcribed ${part.data.length} bytes of ${part.filename ?? 'file'}`;
+	// Speech files joined one after the other are heard one after the other.
+	const spoken = speechTextsOf(part.data);
+	rec.fromSpeech = spoken.length > 0;
+	rec.text = rec.fromSpeech ? spoken.join(' ') : `transcribed ${part.data.length} bytes of ${part.filename ?? 'file'}`;
 	return cloudOk(ctx.logId, { data: { text: rec.text } });
 }
 

@@ -5,8 +5,9 @@
  * [DOC:text_to_speech]; only the containers are real:
  * - mp3: an ID3v2.3 tag with a TXXX frame (description `coze-emulator`) holding the marker, then MPEG-1
  *   Layer III frames (128 kbit/s, 44.1 kHz, mono, 417 bytes each, zero payload);
- * - wav: RIFF/WAVE, `fmt ` PCM 16-bit mono at the sample rate, a `LIST`/`INFO`/`ICMT` chunk with the
- *   marker, then the `data` chunk of zero samples (every chunk size correct);
+ * - wav: RIFF/WAVE, `fmt ` PCM 16-bit mono at the sample rate, a `LIST`/`INFO`/`ICMT` chunk (`coze-emulator`),
+ *   then the `data` chunk whose first samples are the marker bytes, zeros after (every chunk size correct): the
+ *   text is in the samples, as real speech is, so WAV files joined under one header still carry every text;
  * - pcm: raw 16-bit little-endian samples; the marker bytes are the first samples, zeros follow;
  * - ogg_opus: Ogg pages (CRC-32 as RFC 3533) with OpusHead, OpusTags (vendor `coze-emulator`, one comment
  *   holding the marker) and 20 ms Opus silence packets (F8 FF FE), the last page EOS.
@@ -20,16 +21,22 @@ function markerOf(text: string): Buffer {
 	return Buffer.from(`${SPEECH_MARKER}${Buffer.from(text, 'utf8').toString('base64')};`, 'latin1');
 }
 
-/** The text an emulator speech file carries, or undefined. */
+/** The text an emulator speech file carries (its first marker's), or undefined. */
 export function speechTextOf(audio: Buffer): string | undefined {
-	const at = audio.indexOf(SPEECH_MARKER, 0, 'latin1');
-	if (at === -1) return undefined;
-	const start = at + SPEECH_MARKER.length;
-	const end = audio.indexOf(0x3b, start); // ';'
-	if (end === -1) return undefined;
-	const b64 = audio.toString('latin1', start, end);
-	if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) return undefined;
-	return Buffer.from(b64, 'base64').toString('utf8');
+	return speechTextsOf(audio, 1)[0];
+}
+
+/** The texts of every marker in the file, in order: the pieces of speech files joined one after the other. */
+export function speechTextsOf(audio: Buffer, max = Number.POSITIVE_INFINITY): string[] {
+	const texts: string[] = [];
+	for (let at = audio.indexOf(SPEECH_MARKER, 0, 'latin1'); at !== -1 && texts.length < max; at = audio.indexOf(SPEECH_MARKER, at + 1, 'latin1')) {
+		const start = at + SPEECH_MARKER.length;
+		const end = audio.indexOf(0x3b, start); // ';'
+		if (end === -1) break;
+		const b64 = audio.toString('latin1', start, end);
+		if (/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) texts.push(Buffer.from(b64, 'base64').toString('utf8'));
+	}
+	return texts;
 }
 
 export function encodeSpeech(text: string, format: SpeechFormat, sampleRate: number, targetBytes: number): Buffer {
@@ -83,11 +90,13 @@ function mp3(marker: Buffer, target: number): Buffer {
 
 // ---------------------------------------------------------------- wav
 
+const WAV_COMMENT = Buffer.from('coze-emulator', 'latin1');
+
 function wav(marker: Buffer, sampleRate: number, target: number): Buffer {
-	const icmt = marker.length + (marker.length % 2 === 0 ? 0 : 1); // chunks are word-aligned
+	const icmt = WAV_COMMENT.length + (WAV_COMMENT.length % 2 === 0 ? 0 : 1); // chunks are word-aligned
 	const listSize = 4 + 8 + icmt; // 'INFO' + ICMT header + data
 	const header = 12 + 8 + 16 + 8 + listSize + 8;
-	let dataSize = Math.max(0, target - header);
+	let dataSize = Math.max(marker.length, target - header);
 	dataSize += dataSize % 2;
 	const out = Buffer.alloc(header + dataSize);
 	let o = 0;
@@ -106,11 +115,12 @@ function wav(marker: Buffer, sampleRate: number, target: number): Buffer {
 	o = out.writeUInt32LE(listSize, o);
 	o += out.write('INFO', o, 'latin1');
 	o += out.write('ICMT', o, 'latin1');
-	o = out.writeUInt32LE(marker.length, o);
-	marker.copy(out, o);
+	o = out.writeUInt32LE(WAV_COMMENT.length, o);
+	WAV_COMMENT.copy(out, o);
 	o += icmt;
 	o += out.write('data', o, 'latin1');
-	out.writeUInt32LE(dataSize, o);
+	o = out.writeUInt32LE(dataSize, o);
+	marker.copy(out, o);
 	return out;
 }
 

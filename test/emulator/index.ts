@@ -118,7 +118,7 @@ export {
 	SPEECH_SAMPLE_RATES,
 	UNKNOWN_VOICE_ID,
 } from './audioCatalogue';
-export { encodeSpeech, SPEECH_MARKER, speechTextOf } from './audioCodec';
+export { encodeSpeech, SPEECH_MARKER, speechTextOf, speechTextsOf } from './audioCodec';
 export type { KnowledgeEmulatorApi, KnowledgeStartOptions } from './knowledgeApi';
 export type { CatalogueDataset, ChunkStrategy, DocumentCreateRecord, DocumentSource, KnowledgeDocument, KnowledgeOptions } from './knowledgeCatalogue';
 export {

@@ -16,7 +16,7 @@ export function listedWorkspaceField(listed: string, note = ''): INodeProperties
 		typeOptions: { loadOptionsMethod: 'getWorkspaces' },
 		default: '',
 		required: true,
-		description: `The workspace whose ${listed} to list.${note} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+		description: `The workspace whose ${listed} to list.${note} Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>`,
 	};
 }
 

@@ -31,7 +31,7 @@ async function documentsRequest(this: IExecuteFunctions, connection: CozeConnect
 		const httpStatus = error instanceof NodeApiError ? failureOf(error).httpStatus : undefined;
 		if (connection.region !== 'studio' || (httpStatus !== 404 && httpStatus !== 405)) throw asNodeError(this.getNode(), error, request.itemIndex);
 		throw cozeApiError(this.getNode(), { httpStatus }, request.itemIndex, {
-			summary: `The knowledge base's document endpoints did not answer (HTTP ${httpStatus} for ${request.path})`,
+			summary: `The knowledge base's document endpoint ${request.path} did not answer`,
 			hint:
 				"Coze Studio's nginx passes only /api, /v1 to /v3 and /admin on to Coze Studio, and the document endpoints are under /open_api/. " +
 				'Add /open_api to its API location in docker/nginx/conf.d/default.conf, i.e. location ~ ^/(api|v[1-3]|admin|open_api)(/|$), and restart nginx; or set Base URL to the coze-server container itself.',

@@ -28,6 +28,10 @@ const BY_SUBJECT: Record<NonNullable<CozeFailure['subject']>, Record<number, Exp
 			summary: 'Coze rejected the request parameters',
 			hint: 'Check the knowledge base and document IDs (passed as text), the file type (PDF, TXT, DOC, DOCX for text knowledge bases) and the chunking settings.',
 		},
+		4200: {
+			summary: 'Coze could not find the knowledge base or document',
+			hint: 'Check the knowledge base ID (the dataset_id of List) and the document IDs (the document_id of Add Document or List Documents), and that the token belongs to their owner.',
+		},
 		105000000: {
 			summary: 'Coze Studio rejected the request parameters',
 			hint: 'Check the IDs and the chunking settings. Automatic image captions need a vision model configured in Coze Studio; choose Manual captions otherwise.',

@@ -128,6 +128,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const connection = await getCozeConnection.call(this, itemIndex);
 	if (source === 'webPage') refuseOnStudio(this, connection, itemIndex, 'add a web page to a knowledge base', 'Download the page (HTTP Request) and add it as a file.');
 	const chunkStrategy = chunkStrategyOf.call(this, source, itemIndex);
+	// Checked before the documents are added: an error after it would leave them added, and a rerun adds them twice.
+	const intervalMs = secondsToMs(options.pollInterval ?? DEFAULT_POLL_SECONDS);
+	if (options.waitUntilProcessed !== false && !(intervalMs >= 500)) throw new NodeOperationError(node, 'Poll Interval must be at least 0.5 seconds', { itemIndex });
 	const timeoutMs = secondsToMs(options.timeout ?? UPLOAD_TIMEOUT_MS / 1000);
 	const { bases, files } = await documentBasesOf.call(
 		this,
@@ -164,8 +167,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 	if (options.waitUntilProcessed === false) return documents.map((document) => ({ ...documentOutput(document), knowledge_base_id: knowledgeBaseId }));
-	const intervalMs = secondsToMs(options.pollInterval ?? DEFAULT_POLL_SECONDS);
-	if (!(intervalMs >= 500)) throw new NodeOperationError(node, 'Poll Interval must be at least 0.5 seconds', { itemIndex });
 	const progress = await waitForProcessing.call(this, connection, {
 		knowledgeBaseId,
 		documentIds: ids,

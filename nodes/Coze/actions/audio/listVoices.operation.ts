@@ -5,6 +5,7 @@ import { listVoicesPage } from '../../../shared/api/audio';
 import { concurrencyAndRetryOptions } from '../../../shared/descriptions/options';
 import { getCozeConnection } from '../../../shared/transport';
 import { returnAllAndLimit } from '../descriptions';
+import { collectPages } from '../pages';
 import { itemParameter, readLimit } from '../parameters';
 import { refuseOnStudio } from '../studioLimits';
 
@@ -54,16 +55,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = itemParameter(this, 'options', itemIndex, {}) as { ownVoicesOnly?: boolean; modelType?: string };
 	const connection = await getCozeConnection.call(this, itemIndex);
 	refuseOnStudio(this, connection, itemIndex, 'list voices', 'Coze Studio has no speech endpoints; use Coze cloud for Text to Speech.');
-	const voices: IDataObject[] = [];
-	for (let page = 1; page <= MAX_PAGES && voices.length < limit; page++) {
-		const { voices: entries, hasMore } = await listVoicesPage.call(
-			this,
-			connection,
-			{ page, pageSize: VOICES_PAGE_SIZE, filterSystemVoice: options.ownVoicesOnly, modelType: options.modelType },
-			{ itemIndex, timeoutMs: LIST_TIMEOUT_MS },
-		);
-		voices.push(...entries.slice(0, limit - voices.length));
-		if (!hasMore || entries.length === 0) break;
-	}
-	return voices;
+	return await collectPages({ limit, pageSize: VOICES_PAGE_SIZE, maxPages: MAX_PAGES }, async (page) => {
+		const query = { page, pageSize: VOICES_PAGE_SIZE, filterSystemVoice: options.ownVoicesOnly, modelType: options.modelType };
+		const { voices, hasMore } = await listVoicesPage.call(this, connection, query, { itemIndex, timeoutMs: LIST_TIMEOUT_MS });
+		return { entries: voices, hasMore };
+	});
 }

@@ -5,6 +5,7 @@ import { listKnowledgeBasesPage } from '../../../shared/api/knowledge';
 import { concurrencyAndRetryOptions } from '../../../shared/descriptions/options';
 import { getCozeConnection } from '../../../shared/transport';
 import { listedWorkspaceField, returnAllAndLimit } from '../descriptions';
+import { collectPages } from '../pages';
 import { itemParameter, readLimit, requiredText } from '../parameters';
 import { LOOKUP_TIMEOUT_MS } from './fields';
 
@@ -54,16 +55,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = itemParameter(this, 'options', itemIndex, {}) as { name?: string; formatType?: number };
 	const connection = await getCozeConnection.call(this, itemIndex);
 	const formatType = options.formatType === undefined || options.formatType < 0 ? undefined : options.formatType;
-	const found: IDataObject[] = [];
-	for (let page = 1; page <= MAX_PAGES && found.length < limit; page++) {
-		const { knowledgeBases, total } = await listKnowledgeBasesPage.call(
-			this,
-			connection,
-			{ workspaceId, page, pageSize: PAGE_SIZE, name: options.name?.trim() || undefined, formatType },
-			{ itemIndex, timeoutMs: LOOKUP_TIMEOUT_MS },
-		);
-		found.push(...knowledgeBases.slice(0, limit - found.length).map((entry) => ({ ...entry, knowledge_base_id: String(entry.dataset_id ?? '') })));
-		if (knowledgeBases.length < PAGE_SIZE || (total > 0 && page * PAGE_SIZE >= total)) break;
-	}
-	return found;
+	return await collectPages({ limit, pageSize: PAGE_SIZE, maxPages: MAX_PAGES }, async (page) => {
+		const query = { workspaceId, page, pageSize: PAGE_SIZE, name: options.name?.trim() || undefined, formatType };
+		const { knowledgeBases, total } = await listKnowledgeBasesPage.call(this, connection, query, { itemIndex, timeoutMs: LOOKUP_TIMEOUT_MS });
+		return { entries: knowledgeBases.map((entry) => ({ ...entry, knowledge_base_id: String(entry.dataset_id ?? '') })), total };
+	});
 }

@@ -6,6 +6,7 @@ import { documentOutput, progressById } from '../../../shared/decoding/knowledge
 import { concurrencyAndRetryOptions } from '../../../shared/descriptions/options';
 import { getCozeConnection } from '../../../shared/transport';
 import { returnAllAndLimit } from '../descriptions';
+import { collectPages } from '../pages';
 import { itemParameter, readLimit } from '../parameters';
 import { knowledgeBaseIdField, LOOKUP_TIMEOUT_MS, readKnowledgeBaseId } from './fields';
 
@@ -46,17 +47,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = itemParameter(this, 'options', itemIndex, {}) as { includeProgress?: boolean };
 	const connection = await getCozeConnection.call(this, itemIndex);
 	const limits = { itemIndex, timeoutMs: LOOKUP_TIMEOUT_MS };
-	const found: IDataObject[] = [];
 	const seen = new Set<string>();
-	for (let page = 1; page <= MAX_PAGES && found.length < limit; page++) {
+	return await collectPages({ limit, pageSize: PAGE_SIZE, maxPages: MAX_PAGES }, async (page, wanted) => {
 		const { documents, total } = await listDocumentsPage.call(this, connection, { knowledgeBaseId, page, size: PAGE_SIZE }, limits);
 		// A document added while we page can shift the pages: each is listed once.
-		const fresh = documents.filter((document) => !seen.has(String(document.document_id))).slice(0, limit - found.length);
+		const fresh = documents.filter((document) => !seen.has(String(document.document_id))).slice(0, wanted);
 		fresh.forEach((document) => seen.add(String(document.document_id)));
 		const ids = fresh.map((document) => String(document.document_id ?? '')).filter((id) => id !== '');
 		const progress = options.includeProgress !== false && ids.length > 0 ? progressById(await documentProgress.call(this, connection, knowledgeBaseId, ids, limits)) : undefined;
-		found.push(...fresh.map((document) => ({ ...documentOutput(document, progress?.get(String(document.document_id))), knowledge_base_id: knowledgeBaseId })));
-		if (documents.length < PAGE_SIZE || (total > 0 && page * PAGE_SIZE >= total)) break;
-	}
-	return found;
+		const entries = fresh.map((document) => ({ ...documentOutput(document, progress?.get(String(document.document_id))), knowledge_base_id: knowledgeBaseId }));
+		return { entries, pageLength: documents.length, total };
+	});
 }

@@ -6,6 +6,7 @@ import { documentOutput } from '../../../shared/decoding/knowledge';
 import { concurrencyAndRetryOptions } from '../../../shared/descriptions/options';
 import { getCozeConnection } from '../../../shared/transport';
 import { returnAllAndLimit } from '../descriptions';
+import { collectPages } from '../pages';
 import { itemParameter, readLimit } from '../parameters';
 import { knowledgeBaseIdField, LOOKUP_TIMEOUT_MS, readKnowledgeBaseId } from './fields';
 
@@ -54,17 +55,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = itemParameter(this, 'options', itemIndex, {}) as { keyword?: string; hasCaption?: string };
 	const connection = await getCozeConnection.call(this, itemIndex);
 	const hasCaption = options.hasCaption === 'yes' ? true : options.hasCaption === 'no' ? false : undefined;
-	const found: IDataObject[] = [];
-	for (let page = 1; page <= MAX_PAGES && found.length < limit; page++) {
-		const { images, total } = await listImagesPage.call(
-			this,
-			connection,
-			knowledgeBaseId,
-			{ page, pageSize: PAGE_SIZE, keyword: options.keyword?.trim() || undefined, hasCaption },
-			{ itemIndex, timeoutMs: LOOKUP_TIMEOUT_MS },
-		);
-		found.push(...images.slice(0, limit - found.length).map((image) => ({ ...documentOutput(image), knowledge_base_id: knowledgeBaseId })));
-		if (images.length < PAGE_SIZE || (total > 0 && page * PAGE_SIZE >= total)) break;
-	}
-	return found;
+	return await collectPages({ limit, pageSize: PAGE_SIZE, maxPages: MAX_PAGES }, async (page) => {
+		const query = { page, pageSize: PAGE_SIZE, keyword: options.keyword?.trim() || undefined, hasCaption };
+		const { images, total } = await listImagesPage.call(this, connection, knowledgeBaseId, query, { itemIndex, timeoutMs: LOOKUP_TIMEOUT_MS });
+		return { entries: images.map((image) => ({ ...documentOutput(image), knowledge_base_id: knowledgeBaseId })), total };
+	});
 }

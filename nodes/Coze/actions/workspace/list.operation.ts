@@ -5,6 +5,7 @@ import { listWorkspacesPage } from '../../../shared/api/catalog';
 import { concurrencyAndRetryOptions } from '../../../shared/descriptions/options';
 import { getCozeConnection } from '../../../shared/transport';
 import { returnAllAndLimit } from '../descriptions';
+import { collectPages } from '../pages';
 import { readLimit } from '../parameters';
 import { refuseOnStudio } from '../studioLimits';
 
@@ -30,12 +31,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const limit = readLimit(this, itemIndex);
 	const connection = await getCozeConnection.call(this, itemIndex);
 	refuseOnStudio(this, connection, itemIndex, 'list workspaces', "Coze Studio's agents are given by ID: the number after /bot/ in the agent editor's address.");
-	const workspaces: IDataObject[] = [];
-	for (let page = 1; page <= MAX_PAGES && workspaces.length < limit; page++) {
-		const { workspaces: entries, total } = await listWorkspacesPage.call(this, connection, { page, pageSize: PAGE_SIZE, itemIndex });
-		workspaces.push(...(entries as IDataObject[]).slice(0, limit - workspaces.length));
-		// Coze's total may be missing (0): then a short page is the end.
-		if (entries.length < PAGE_SIZE || (total > 0 && page * PAGE_SIZE >= total)) break;
-	}
-	return workspaces;
+	// Coze's total may be missing (0): then a short page is the end.
+	return await collectPages({ limit, pageSize: PAGE_SIZE, maxPages: MAX_PAGES }, async (page) => {
+		const { workspaces, total } = await listWorkspacesPage.call(this, connection, { page, pageSize: PAGE_SIZE, itemIndex });
+		return { entries: workspaces as IDataObject[], total };
+	});
 }

@@ -5,6 +5,7 @@ import { listAgentsPage } from '../../../shared/api/catalog';
 import { concurrencyAndRetryOptions } from '../../../shared/descriptions/options';
 import { getCozeConnection } from '../../../shared/transport';
 import { listedWorkspaceField, returnAllAndLimit } from '../descriptions';
+import { collectPages } from '../pages';
 import { itemParameter, readLimit, requiredText } from '../parameters';
 import { refuseOnStudio } from '../studioLimits';
 
@@ -42,18 +43,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = itemParameter(this, 'options', itemIndex, {}) as { publishedOnly?: boolean };
 	const connection = await getCozeConnection.call(this, itemIndex);
 	refuseOnStudio(this, connection, itemIndex, 'list agents', "Give the agent by ID: the number after /bot/ in the agent editor's address.");
-	const agents: IDataObject[] = [];
-	for (let page = 1; page <= MAX_PAGES && agents.length < limit; page++) {
-		const { agents: entries, total } = await listAgentsPage.call(this, connection, {
-			workspaceId,
-			page,
-			pageSize: PAGE_SIZE,
-			publishedOnly: options.publishedOnly !== false,
-			itemIndex,
-		});
-		agents.push(...(entries as IDataObject[]).slice(0, limit - agents.length).map((agent) => ({ ...agent, workspace_id: workspaceId })));
-		// Coze's total may be missing (0): then a short page is the end.
-		if (entries.length < PAGE_SIZE || (total > 0 && page * PAGE_SIZE >= total)) break;
-	}
-	return agents;
+	// Coze's total may be missing (0): then a short page is the end.
+	return await collectPages({ limit, pageSize: PAGE_SIZE, maxPages: MAX_PAGES }, async (page) => {
+		const query = { workspaceId, page, pageSize: PAGE_SIZE, publishedOnly: options.publishedOnly !== false, itemIndex };
+		const { agents, total } = await listAgentsPage.call(this, connection, query);
+		return { entries: (agents as IDataObject[]).map((agent) => ({ ...agent, workspace_id: workspaceId })), total };
+	});
 }

@@ -9,7 +9,7 @@ import * as file from './actions/file';
 import * as knowledgeBase from './actions/knowledgeBase';
 import { router } from './actions/router';
 import * as workspace from './actions/workspace';
-import { searchAgents } from './methods/listSearch';
+import { searchAgents, searchKnowledgeBases } from './methods/listSearch';
 import { getVoices, getWorkspaces } from './methods/loadOptions';
 
 export class Coze implements INodeType {
@@ -55,7 +55,7 @@ export class Coze implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchAgents },
+		listSearch: { searchAgents, searchKnowledgeBases },
 		loadOptions: { getVoices, getWorkspaces },
 	};
 

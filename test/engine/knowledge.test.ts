@@ -4,12 +4,13 @@
  * Delete Document, List Images and Update Image Caption. Add Document: knowledgeAdd.test.ts;
  * Coze Studio's nginx, its progress IDs and failures: knowledgeFaults.test.ts.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeListSearchResult } from 'n8n-workflow';
 
 import type { CatalogueDataset, Dialect } from '../emulator';
 import { DEFAULT_DATASETS, IMAGE_DATASET_ID, TABLE_DATASET_ID, TEXT_DATASET_ID } from '../emulator';
 import { PERSONAL_WORKSPACE_ID } from '../emulator/catalogue';
 import { cozeParameters } from '../harness/agents';
+import { callNodeMethod } from '../harness/engine';
 import { addDocumentParameters, addTextDocuments, directStudioRoute, LIST_PATH, pngFile, PROCESS_PATH, requestsTo } from '../harness/knowledge';
 import { DIALECTS, useNodeRuns } from '../harness/nodeRuns';
 import { binaryItem, expectPairedInOrder } from '../harness/parameters';
@@ -227,5 +228,26 @@ describe('Coze → Knowledge Base', () => {
 		});
 		expect(String(outcome.output[1].json.description)).not.toMatch(/workflow/i);
 		expect(outcome.output[2].json).toMatchObject({ updated: true, document_id: ids[1] });
+	});
+
+	it('finds knowledge bases From List by name across workspaces, takes one By URL, and says on Coze Studio why there is no list', async () => {
+		const found = await callNodeMethod<INodeListSearchResult>('listSearch', 'searchKnowledgeBases', { resource: 'knowledgeBase', operation: 'listDocuments' }, runs.credentialsFor('cloud'), ['photo']);
+		expect(found.results.map((result) => result.value)).toEqual([IMAGE_DATASET_ID]);
+		const address = `https://www.coze.cn/space/${PERSONAL_WORKSPACE_ID}/knowledge/${IMAGE_DATASET_ID}`;
+		const lists = emulators.cloud.requests.filter((request) => request.path === '/v1/datasets');
+		expect(lists.at(-1)?.query).toMatchObject({ name: 'photo' });
+		await expect(callNodeMethod('listSearch', 'searchKnowledgeBases', { resource: 'knowledgeBase', operation: 'listDocuments' }, runs.credentialsFor('studio'))).rejects.toThrow(
+			'Coze Studio has no API to list workspaces',
+		);
+
+		const byUrl = await run('cloud', cozeParameters('knowledgeBase', 'listImages', { knowledgeBaseId: { __rl: true, mode: 'url', value: address }, returnAll: true }));
+		expect(byUrl.error).toBeUndefined();
+		expect(requestsTo(emulators.cloud, `/v1/datasets/${IMAGE_DATASET_ID}/images`)).toHaveLength(1);
+		// n8n checks the locator's pattern itself before the node runs.
+		await expect(run('cloud', cozeParameters('knowledgeBase', 'listImages', { knowledgeBaseId: { __rl: true, mode: 'url', value: 'https://www.coze.cn/space/1/bot/2' }, returnAll: true }))).rejects.toThrow(
+			'Paste the address of the knowledge base in Coze; it contains /knowledge/…',
+		);
+		const empty = await run('cloud', cozeParameters('knowledgeBase', 'listImages', { knowledgeBaseId: '={{ "" }}', returnAll: true }));
+		expect(empty.error?.message).toBe('No knowledge base is set');
 	});
 });

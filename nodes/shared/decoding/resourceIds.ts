@@ -7,6 +7,9 @@ export const WORKFLOW_ID_REGEX = '^\\s*\\d{6,}\\s*$';
 /** The agent editor: https://www.coze.cn/space/<workspace>/bot/<agent> (Coze Studio too), or ?bot_id=…. */
 export const AGENT_URL_REGEX = '(?:/bot/|[?&#]bot_id=)(\\d{6,})';
 export const AGENT_ID_REGEX = WORKFLOW_ID_REGEX;
+/** A knowledge base in the Coze editor: https://www.coze.cn/space/<workspace>/knowledge/<id>. */
+export const KNOWLEDGE_URL_REGEX = '/knowledge/(\\d{6,})';
+export const KNOWLEDGE_BASE_ID_REGEX = WORKFLOW_ID_REGEX;
 
 interface LocatorValue {
 	mode?: string;
@@ -14,14 +17,17 @@ interface LocatorValue {
 }
 
 interface IdKind {
-	noun: 'workflow' | 'agent';
+	noun: 'workflow' | 'agent' | 'knowledge base';
+	/** The output field the ID is usually mapped from. */
+	field: string;
 	urlRegex: string;
 	/** Where the id is, for the errors. */
 	where: string;
 }
 
-const WORKFLOW: IdKind = { noun: 'workflow', urlRegex: WORKFLOW_URL_REGEX, where: 'workflow_id=…' };
-const AGENT: IdKind = { noun: 'agent', urlRegex: AGENT_URL_REGEX, where: 'bot/… (or bot_id=…)' };
+const WORKFLOW: IdKind = { noun: 'workflow', field: 'workflowId', urlRegex: WORKFLOW_URL_REGEX, where: 'workflow_id=…' };
+const AGENT: IdKind = { noun: 'agent', field: 'agentId', urlRegex: AGENT_URL_REGEX, where: 'bot/… (or bot_id=…)' };
+const KNOWLEDGE_BASE: IdKind = { noun: 'knowledge base', field: 'knowledge_base_id', urlRegex: KNOWLEDGE_URL_REGEX, where: 'knowledge/…' };
 
 /**
  * Reads the Workflow resource locator. Ids stay strings end to end: they have 19 digits and a
@@ -36,6 +42,11 @@ export function agentIdFromLocator(node: INode, locator: unknown, itemIndex: num
 	return idFromLocator(node, locator, itemIndex, AGENT);
 }
 
+/** Reads the Knowledge Base resource locator, as workflowIdFromLocator. */
+export function knowledgeBaseIdFromLocator(node: INode, locator: unknown, itemIndex: number): string {
+	return idFromLocator(node, locator, itemIndex, KNOWLEDGE_BASE);
+}
+
 function idFromLocator(node: INode, locator: unknown, itemIndex: number, kind: IdKind): string {
 	const { noun, where } = kind;
 	const { mode, value } = (typeof locator === 'object' && locator !== null
@@ -44,7 +55,7 @@ function idFromLocator(node: INode, locator: unknown, itemIndex: number, kind: I
 	if (typeof value === 'number') {
 		throw new NodeOperationError(node, `The ${noun} ID arrived as a number, which cannot hold all its digits`, {
 			itemIndex,
-			description: `Pass the ${noun} ID as text, e.g. {{ String($json.${noun}Id) }}, or paste it into the field.`,
+			description: `Pass the ${noun} ID as text, e.g. {{ String($json.${kind.field}) }}, or paste it into the field.`,
 		});
 	}
 	const text = String(value ?? '').trim();

@@ -1,20 +1,45 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { itemParameter, requiredText } from '../parameters';
+import { KNOWLEDGE_BASE_ID_REGEX, KNOWLEDGE_URL_REGEX, knowledgeBaseIdFromLocator } from '../../../shared/decoding/resourceIds';
+import { itemParameter } from '../parameters';
 
 /** Fields and readers the knowledge base operations share. */
 
 export const LOOKUP_TIMEOUT_MS = 30_000;
 
 export const knowledgeBaseIdField: INodeProperties = {
-	displayName: 'Knowledge Base ID',
+	displayName: 'Knowledge Base',
 	name: 'knowledgeBaseId',
-	type: 'string',
-	default: '',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
 	required: true,
-	placeholder: 'e.g. 7449000000000000001',
-	description: "The knowledge base's ID: the number after /knowledge/ in its address in Coze, or the dataset_id of List",
+	description: 'The knowledge base (its knowledge_base_id in List)',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a knowledge base…',
+			typeOptions: { searchListMethod: 'searchKnowledgeBases', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 7449000000000000001',
+			validation: [{ type: 'regex', properties: { regex: KNOWLEDGE_BASE_ID_REGEX, errorMessage: 'A knowledge base ID is a long number, e.g. 7449000000000000001' } }],
+		},
+		{
+			displayName: 'By URL',
+			name: 'url',
+			type: 'string',
+			placeholder: 'e.g. https://www.coze.cn/space/7350000000000000000/knowledge/7449000000000000001',
+			validation: [
+				{ type: 'regex', properties: { regex: `.*${KNOWLEDGE_URL_REGEX}.*`, errorMessage: 'Paste the address of the knowledge base in Coze; it contains /knowledge/…' } },
+			],
+		},
+	],
 };
 
 export function documentIdsField(description: string): INodeProperties {
@@ -29,8 +54,9 @@ export function documentIdsField(description: string): INodeProperties {
 	};
 }
 
+/** The Knowledge Base locator of the item, as an ID string (a plain ID string is taken too). */
 export function readKnowledgeBaseId(this: IExecuteFunctions, itemIndex: number): string {
-	return requiredText.call(this, 'knowledgeBaseId', itemIndex, 'knowledge base ID', "Enter the knowledge base's ID (the dataset_id of List).");
+	return knowledgeBaseIdFromLocator(this.getNode(), itemParameter(this, 'knowledgeBaseId', itemIndex), itemIndex);
 }
 
 /**

@@ -5,8 +5,10 @@
  * ideal N × latency / concurrency, (3) wall time for 1 000 items at Max Concurrent Runs 50
  * against an account that refuses (HTTP 429) more than 20 runs in flight, over the ideal at the
  * server's limit, with the items lost and the runs made twice, (4) peak memory for a 20 MB result
- * and a 100 000-event stream. The last line is for tools:
- * `bench: overhead=… wall_c1=… wall_c5=… wall_c20=… limit=… mem=…`.
+ * and a 100 000-event stream, (5) peak memory over the file's size for Speech to Text of a 50 MB
+ * file, Text to Speech of a ~50 MB audio and Add Document of an 11 MB file (lib/benchAudio.ts).
+ * The last line is for tools:
+ * `bench: overhead=… wall_c1=… wall_c5=… wall_c20=… limit=… mem=… stt50=… tts=… doc=…`.
  */
 import '../test/harness/env';
 
@@ -18,6 +20,8 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { startCozeEmulator } from '../test/emulator';
 import { runCozeNode, shutdownEngine } from '../test/harness/engine';
+import type { FileMeasure } from './lib/benchAudio';
+import { measureAddDocument, measureSpeechToText, measureTextToSpeech } from './lib/benchAudio';
 
 const TOKEN = 'bench-token';
 const WF = '7398123456789012345';
@@ -36,7 +40,8 @@ function parameters(options: INodeParameters = {}, mode = 'sync'): INodeParamete
 
 /**
  * An emulator in its own process, as Coze is a remote server: its work then does not share
- * the node's CPU core. Used for the timing measures; memory is measured in-process.
+ * the node's CPU core, nor its memory. Used for the timing measures and the file measures;
+ * the 20 MB result and the stream are measured with the emulator in-process.
  */
 async function remoteEmulator(latencyMs: number, extraArgs: string[] = []): Promise<{ url: string; child: ChildProcess }> {
 	const cli = join(__dirname, '..', 'test', 'emulator', 'cli.js');
@@ -134,6 +139,7 @@ async function peakMemory<T>(work: () => Promise<T>): Promise<{ peakBytes: numbe
 }
 
 const fmt = (value: number) => value.toFixed(2);
+const mb = (bytes: number) => (bytes / 1048576).toFixed(1);
 
 async function main(): Promise<void> {
 	const emulator = await startCozeEmulator({ dialect: 'cloud', validTokens: [TOKEN] });
@@ -211,9 +217,26 @@ async function main(): Promise<void> {
 		emulator.setStreamScenario(WF, { kind: 'many', count: events, chunking: { every: 65_536 } });
 		const stream = await peakMemory(() => runNode(emulator, 1, { maxConcurrency: 1 }, 'stream'));
 		say(`memory: ${events}-event stream: peak ${(stream.peakBytes / 1048576).toFixed(1)} MB over the baseline`);
+		emulator.reset();
+
+		// (5) Files: the emulator in its own process, the baseline taken with the input item made.
+		const files = await remoteEmulator(0);
+		let stt: FileMeasure, tts: FileMeasure & { pieces: number }, doc: FileMeasure;
+		try {
+			const fileLine = (what: string, m: FileMeasure, of: string) =>
+				say(`memory: ${what}: peak ${mb(m.peakBytes)} MB over the baseline, ${of} ${mb(m.fileBytes)} MB → ${fmt(m.ratio)}× the file`);
+			stt = await measureSpeechToText(files, TOKEN, peakMemory);
+			fileLine('speech to text of a 50 MB file', stt, 'file');
+			tts = await measureTextToSpeech(files, TOKEN, peakMemory);
+			fileLine(`text to speech in ${tts.pieces} pieces`, tts, 'audio');
+			doc = await measureAddDocument(files, TOKEN, peakMemory);
+			fileLine('add document (cloud, base64 in JSON)', doc, 'file');
+		} finally {
+			files.child.kill();
+		}
 
 		say(
-			`bench: overhead=${fmt(overhead)} wall_c1=${fmt(walls[1])} wall_c5=${fmt(walls[5])} wall_c20=${fmt(walls[20])} limit=${fmt(limitRatio)} mem=${fmt(memRatio)}`,
+			`bench: overhead=${fmt(overhead)} wall_c1=${fmt(walls[1])} wall_c5=${fmt(walls[5])} wall_c20=${fmt(walls[20])} limit=${fmt(limitRatio)} mem=${fmt(memRatio)} stt50=${fmt(stt.ratio)} tts=${fmt(tts.ratio)} doc=${fmt(doc.ratio)}`,
 		);
 	} finally {
 		await emulator.close();

@@ -13,11 +13,15 @@
  * Prints each emulator's URL, the valid token(s) and (cloud) the registered OAuth app ids; stops on
  * SIGINT / SIGTERM. Started with an IPC channel (child_process `fork` or `stdio: [..., 'ipc']`), it
  * answers the message `{ type: 'stats', workflowId }` with `{ type: 'stats', runsByKey, rateLimitRefusals }`
- * (of the first emulator), for a parent that measures it from another process.
+ * (of the first emulator), for a parent that measures it from another process, and the message
+ * `{ type: 'configure', audioOptions?, knowledgeOptions? }` (setAudioOptions / setKnowledgeOptions
+ * of the first emulator) with `{ type: 'configured' }`.
  */
 import { readFileSync } from 'node:fs';
 
+import type { AudioOptions } from './audioCatalogue';
 import type { AccountRateLimit, CozeEmulator, Dialect, OAuthApp } from './index';
+import type { KnowledgeOptions } from './knowledgeCatalogue';
 import { DEFAULT_OAUTH_AUDIENCE, DEFAULT_TOKEN, OAUTH_TOKEN_PATH, startCozeEmulator } from './index';
 
 export const USAGE =
@@ -33,6 +37,12 @@ interface CliOptions {
 	/** `--oauth-app` values, PEM files read. */
 	oauthApps: OAuthApp[];
 }
+
+/** What a parent process may ask over the IPC channel. */
+type CliMessage =
+	| { type: 'stats'; workflowId?: string }
+	| { type: 'configure'; audioOptions?: Partial<AudioOptions>; knowledgeOptions?: Partial<KnowledgeOptions> }
+	| undefined;
 
 /** `APP_ID:KID:PEM_FILE` (the file path may itself hold colons). */
 function parseOAuthApp(v: string): OAuthApp {
@@ -133,9 +143,15 @@ export async function main(argv: string[]): Promise<void> {
 		void Promise.all(emulators.map((e) => e.close())).then(() => process.exit(0));
 	};
 	if (process.send) {
-		process.on('message', (message: { type?: string; workflowId?: string }) => {
-			if (message?.type !== 'stats' || typeof message.workflowId !== 'string') return;
+		process.on('message', (message: CliMessage) => {
 			const first = emulators[0];
+			if (message?.type === 'configure') {
+				if (message.audioOptions) first.setAudioOptions(message.audioOptions);
+				if (message.knowledgeOptions) first.setKnowledgeOptions(message.knowledgeOptions);
+				process.send?.({ type: 'configured' });
+				return;
+			}
+			if (message?.type !== 'stats' || typeof message.workflowId !== 'string') return;
 			process.send?.({
 				type: 'stats',
 				runsByKey: Object.fromEntries(first.runsByKey(message.workflowId)),

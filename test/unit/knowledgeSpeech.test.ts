@@ -1,7 +1,7 @@
 import { Scrubber } from '../../nodes/shared/transport/scrub';
 import { filePlaceholder, jsonWithBase64Files } from '../../nodes/shared/api/knowledgeBody';
 import { documentFileType, documentOutput, failureReasonOf, processingStateOf, separatorOf } from '../../nodes/shared/decoding/knowledge';
-import { joinSpeechAudio, SPEECH_INPUT_MAX_BYTES, speechPieces, wavParts } from '../../nodes/shared/decoding/speech';
+import { joinSpeechAudio, SPEECH_INPUT_MAX_BYTES, SpeechAudioJoiner, speechPieces, wavParts } from '../../nodes/shared/decoding/speech';
 
 const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
 
@@ -73,6 +73,34 @@ describe('joinSpeechAudio', () => {
 
 	it('falls back to joining bytes when a piece is not a WAV file', () => {
 		expect(joinSpeechAudio('wav', [wav(Buffer.from([1])), Buffer.from('oops')]).subarray(-4).toString()).toBe('oops');
+	});
+});
+
+describe('SpeechAudioJoiner', () => {
+	it('joins pieces as they come whether its estimate of the whole is too small, right or too large', () => {
+		const pieces = Array.from({ length: 7 }, (_, n) => Buffer.alloc(1000 + n * 37, n + 1));
+		const expected = Buffer.concat(pieces);
+		for (const estimate of [10, expected.length, expected.length * 3]) {
+			const joiner = new SpeechAudioJoiner('mp3');
+			for (const piece of pieces) joiner.add(piece, estimate);
+			expect(joiner.finish().equals(expected)).toBe(true);
+		}
+	});
+
+	it('keeps WAV samples of every piece under the first header, with the sizes of the whole', () => {
+		const joiner = new SpeechAudioJoiner('wav');
+		for (const samples of [Buffer.from([1, 2]), Buffer.from([3, 4, 5, 6]), Buffer.from([7, 8])]) joiner.add(wav(samples), 50);
+		const file = joiner.finish();
+		expect(wavParts(file)?.samples).toEqual(Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]));
+		expect(file.readUInt32LE(4)).toBe(file.length - 8);
+	});
+
+	it('gives one piece back as it is, and nothing for none', () => {
+		const only = Buffer.from('x');
+		const joiner = new SpeechAudioJoiner('wav');
+		joiner.add(only, 1);
+		expect(joiner.finish()).toBe(only);
+		expect(new SpeechAudioJoiner('mp3').finish().length).toBe(0);
 	});
 });
 

@@ -84,17 +84,10 @@ function splitKeeping(text: string, pattern: RegExp): string[] {
  * every piece go under the first piece's header, with its sizes set to the sum.
  */
 export function joinSpeechAudio(format: SpeechFormat, pieces: Buffer[]): Buffer {
-	if (pieces.length === 1) return pieces[0];
-	if (format !== 'wav') return Buffer.concat(pieces);
-	const parts = pieces.map(wavParts);
-	if (parts.some((part) => part === undefined)) return Buffer.concat(pieces);
-	const [first] = parts as WavParts[];
-	const samplesLength = (parts as WavParts[]).reduce((sum, part) => sum + part.samples.length, 0);
-	const header = Buffer.from(first.header);
-	// RIFF size: everything after its first 8 bytes; the data chunk's size sits just before its samples.
-	header.writeUInt32LE(header.length - 8 + samplesLength, 4);
-	header.writeUInt32LE(samplesLength, header.length - 4);
-	return Buffer.concat([header, ...(parts as WavParts[]).map((part) => part.samples)], header.length + samplesLength);
+	const joiner = new SpeechAudioJoiner(format);
+	const total = pieces.reduce((sum, piece) => sum + piece.length, 0);
+	for (const piece of pieces) joiner.add(piece, total);
+	return joiner.finish();
 }
 
 interface WavParts {
@@ -119,4 +112,74 @@ export function wavParts(file: Buffer): WavParts | undefined {
 		offset += 8 + size + (size % 2);
 	}
 	return undefined;
+}
+
+/**
+ * The audio of several pieces joined as they arrive, into one buffer sized from an estimate of
+ * the whole file, so that the pieces are never all held beside their join: each piece is
+ * copied in and let go. The estimate (`expectedTotal`, from the bytes per byte of text so far)
+ * is raised by 5 %; a piece past it grows the buffer to a new estimate. A single piece is kept
+ * as it is. WAV pieces: the first header, then every piece's samples (see joinSpeechAudio).
+ */
+export class SpeechAudioJoiner {
+	private first: Buffer | undefined;
+	private out: Buffer | undefined;
+	private length = 0;
+	private pieces = 0;
+	/** The first piece's WAV header while every piece so far was WAV. */
+	private wavHeaderLength: number | undefined;
+	private samplesLength = 0;
+
+	constructor(private readonly format: SpeechFormat) {}
+
+	add(piece: Buffer, expectedTotal: number, maxBytes = Infinity): void {
+		this.pieces++;
+		if (this.pieces === 1) {
+			this.first = piece;
+			return;
+		}
+		if (this.pieces === 2) {
+			const first = this.first as Buffer;
+			this.first = undefined;
+			const parts = this.format === 'wav' ? wavParts(first) : undefined;
+			if (parts) {
+				this.wavHeaderLength = parts.header.length;
+				this.samplesLength = parts.samples.length;
+			}
+			this.append(parts ? Buffer.concat([parts.header, parts.samples]) : first, expectedTotal, maxBytes);
+		}
+		let bytes = piece;
+		if (this.wavHeaderLength !== undefined) {
+			const parts = wavParts(piece);
+			if (parts) {
+				bytes = parts.samples;
+				this.samplesLength += parts.samples.length;
+			} else {
+				this.wavHeaderLength = undefined; // not WAV after all: the pieces as they came from here on
+			}
+		}
+		this.append(bytes, expectedTotal, maxBytes);
+	}
+
+	finish(): Buffer {
+		if (this.pieces <= 1) return this.first ?? Buffer.alloc(0);
+		const file = (this.out as Buffer).subarray(0, this.length);
+		if (this.wavHeaderLength !== undefined) {
+			file.writeUInt32LE(this.wavHeaderLength - 8 + this.samplesLength, 4);
+			file.writeUInt32LE(this.samplesLength, this.wavHeaderLength - 4);
+		}
+		this.out = undefined;
+		return file;
+	}
+
+	private append(bytes: Buffer, expectedTotal: number, maxBytes: number): void {
+		const needed = this.length + bytes.length;
+		if (!this.out || needed > this.out.length) {
+			const capacity = Math.max(needed, Math.min(Math.ceil(expectedTotal * 1.05), maxBytes));
+			const grown = Buffer.allocUnsafe(capacity);
+			if (this.out) this.out.copy(grown, 0, 0, this.length);
+			this.out = grown;
+		}
+		this.length += bytes.copy(this.out, this.length);
+	}
 }

@@ -32,19 +32,20 @@ export class Watchdog {
 	private answered = false;
 	private lastActivity: number;
 	private readonly started: number;
-	private readonly stopped: Promise<never>;
-	private announce: (error: RequestStopped) => void = () => undefined;
 	private readonly stopHandlers: Array<() => void> = [];
+	/**
+	 * The races waiting now. Not Promise.race against one promise of the watchdog: each race left
+	 * a reaction on it that held the race's result (a body chunk) for as long as the watchdog lived.
+	 */
+	private readonly racers = new Set<(error: RequestStopped) => void>();
+	private readonly onAbort = () => this.stop('cancelled');
 
 	constructor(private readonly limits: WatchLimits) {
 		this.started = Date.now();
 		this.lastActivity = this.started;
-		this.stopped = new Promise<never>((_, reject) => (this.announce = reject));
-		// Nobody may be racing at the moment it stops; the rejection is still read by the next race.
-		this.stopped.catch(() => undefined);
 		const { signal } = limits;
 		if (signal?.aborted) this.stop('cancelled');
-		signal?.addEventListener('abort', () => this.stop('cancelled'), { once: true });
+		signal?.addEventListener('abort', this.onAbort, { once: true });
 		if (!this.reason) void this.watch();
 	}
 
@@ -59,7 +60,19 @@ export class Watchdog {
 			pending.catch(() => undefined);
 			throw new RequestStopped(this.reason);
 		}
-		return await Promise.race([pending, this.stopped]);
+		return await new Promise<T>((resolve, reject) => {
+			this.racers.add(reject);
+			pending.then(
+				(value) => {
+					this.racers.delete(reject);
+					resolve(value);
+				},
+				(error: unknown) => {
+					this.racers.delete(reject);
+					reject(error);
+				},
+			);
+		});
 	}
 
 	/** Bytes arrived: the answer has started, and Idle Timeout counts from now. */
@@ -78,12 +91,17 @@ export class Watchdog {
 	finish(): void {
 		this.done = true;
 		this.stopHandlers.length = 0;
+		// The execution's cancel signal outlives the request: it must not keep the watchdog.
+		this.limits.signal?.removeEventListener('abort', this.onAbort);
 	}
 
 	stop(reason: StopReason): void {
 		if (this.reason || this.done) return;
 		this.reason = reason;
-		this.announce(new RequestStopped(reason));
+		// A race that starts later sees `reason` and throws at once.
+		const error = new RequestStopped(reason);
+		for (const reject of [...this.racers]) reject(error);
+		this.racers.clear();
 		for (const handler of this.stopHandlers.splice(0)) handler();
 	}
 

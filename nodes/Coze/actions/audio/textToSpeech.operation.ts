@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-work
 
 import { synthesizeSpeech } from '../../../shared/api/audio';
 import { asNodeError, cozeApiError } from '../../../shared/decoding/errors';
-import { joinSpeechAudio, speechFileExtension, speechMimeType, speechPieces } from '../../../shared/decoding/speech';
+import { SpeechAudioJoiner, speechFileExtension, speechMimeType, speechPieces } from '../../../shared/decoding/speech';
 import { concurrencyAndRetryOptions, timeoutOption } from '../../../shared/descriptions/options';
 import { WithBinary } from '../../../shared/router/eachItem';
 import { getCozeConnection } from '../../../shared/transport';
@@ -119,7 +119,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const giveUpAt = Date.now() + timeoutMs;
 	const maxBytes = maxAnswerBytesOf(this);
 	const pieces = speechPieces(text);
-	const audio: Buffer[] = [];
+	// The audio is joined as it arrives, into one buffer sized from the bytes per byte of text so far.
+	const joiner = new SpeechAudioJoiner(format);
+	const textBytes = pieces.map((piece) => Buffer.byteLength(piece, 'utf8'));
+	const allTextBytes = textBytes.reduce((sum, n) => sum + n, 0);
+	let textBytesRead = 0;
 	let bytes = 0;
 	let logid: string | undefined;
 	for (const [index, input] of pieces.entries()) {
@@ -138,8 +142,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				{ input, voiceId, format, speed, sampleRate: options.sampleRate },
 				{ itemIndex, timeoutMs: remainingMs, maxBytes: maxBytes - bytes },
 			);
-			audio.push(answer.bytes);
 			bytes += answer.bytes.length;
+			textBytesRead += textBytes[index];
+			joiner.add(answer.bytes, (bytes / textBytesRead) * allTextBytes, maxBytes);
 			logid = answer.logid ?? logid;
 		} catch (error) {
 			if (error instanceof NodeApiError) error.message = `${error.message}${which}`;
@@ -149,9 +154,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			throw asNodeError(node, error, itemIndex);
 		}
 	}
-	const file = joinSpeechAudio(format, audio);
-	// The pieces are let go before n8n stores the file: at most the file and its stored copy.
-	audio.length = 0;
+	// Only the joined file is left when n8n stores it: at most the file and its stored copy.
+	const file = joiner.finish();
 	const extension = speechFileExtension(format);
 	const fileName = options.fileName?.trim() || `speech.${extension}`;
 	const binary = await this.helpers.prepareBinaryData(file, fileName, speechMimeType(format));

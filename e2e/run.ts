@@ -16,6 +16,7 @@ import { AGENT_HOOK_WORKFLOW, agentsWorkflows, agentToolChecks, agentWebhookChec
 import { editorChecks, editorWorkflows } from './editor';
 import { diskFileChecks, editorEndpointChecks, filesFolder, operationChecks, operationWorkflows, setUpOperations } from './operations';
 import { startStudioSetup, studioChecks } from './studio';
+import { knowledgeAudioChecks, startKnowledgeAudioSetup, type KnowledgeAudioSetup } from './knowledgeAudio';
 
 const TOKEN = 'pat_e2e_secret_token_0123456789';
 const OAUTH_APP = { appId: '1154567890123', keyId: 'e2e_public_key_fingerprint' };
@@ -169,14 +170,17 @@ async function runLine(line: N8nLine): Promise<void> {
 		throw error;
 	});
 	const v = n8n.version;
+	let knowledgeAudio: KnowledgeAudioSetup | undefined;
 	try {
+		knowledgeAudio = await startKnowledgeAudioSetup(studio, filesDir);
 		await n8n.importCredentials([
+			...knowledgeAudio.credentials,
 			cozeCredential({ region: 'custom', baseUrl: emulator.url, accessToken: TOKEN }),
 			cozeOAuthCredential(oauthData),
 			studio.credential,
 			model.credential,
 		]);
-		await n8n.importWorkflows([...workflows(), ...studio.workflows, ...operationWorkflows(filesDir), ...agentWorkflows(), ...agentsWorkflows(), ...editorWorkflows()]);
+		await n8n.importWorkflows([...workflows(), ...studio.workflows, ...operationWorkflows(filesDir), ...agentWorkflows(), ...agentsWorkflows(), ...editorWorkflows(), ...knowledgeAudio.workflows]);
 
 		await check(line, v, {
 			name: `the README's manual install (npm install n8n-nodes-coze in ~/.n8n/nodes, Node ${n8n.manualInstall?.node}) adds the package and nothing else`,
@@ -332,6 +336,7 @@ async function runLine(line: N8nLine): Promise<void> {
 		await studioChecks(n8n, studio, emulator, async (testCase) => await check(line, v, testCase));
 		await operationChecks(n8n, emulator, async (testCase) => await check(line, v, testCase));
 		await diskFileChecks(n8n, emulator, async (testCase) => await check(line, v, testCase));
+		await knowledgeAudioChecks(n8n, emulator, studio, knowledgeAudio, async (testCase) => await check(line, v, testCase));
 		await agentChecks(n8n, emulator, model, async (testCase) => await check(line, v, testCase));
 		await agentToolChecks(n8n, emulator, model, async (testCase) => await check(line, v, testCase));
 
@@ -456,6 +461,7 @@ async function runLine(line: N8nLine): Promise<void> {
 		});
 	} finally {
 		await n8n.dispose();
+		await knowledgeAudio?.stop();
 		await studio.stop();
 		await model.close();
 		await emulator.close();

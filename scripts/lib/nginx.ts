@@ -6,7 +6,9 @@
  * - `/v1` is proxied with nginx's default `proxy_buffering on`: streamed events are held in
  *   nginx's buffers instead of being passed on as they come;
  * - `sub_filter_types` lists `text/event-stream`, so the sub filter also reads event streams;
- * - `proxy_read_timeout 600s`: upstream silence is cut only after ten minutes.
+ * - `proxy_read_timeout 600s`: upstream silence is cut only after ten minutes;
+ * - any other path is the web app's static files, an unknown one index.html: a POST to the
+ *   knowledge document endpoints under /open_api/ gets nginx's own 405 (coze-api.md §11.7).
  * The config is written here from those facts (not copied), bound to 127.0.0.1 on a free port,
  * with every path nginx writes inside a temporary directory, and the server stopped by `stop()`.
  */
@@ -35,7 +37,10 @@ async function accepting(port: number): Promise<boolean> {
 	});
 }
 
-function config(dir: string, port: number, upstream: string): string {
+/** The alternation of Studio's API location: `api|v[1-3]|admin` as shipped; users add `open_api` for the knowledge documents. */
+export const STUDIO_API_PATHS = 'api|v[1-3]|admin';
+
+function config(dir: string, port: number, upstream: string, apiPaths: string): string {
 	const temp = (name: string) => {
 		const path = join(dir, name);
 		mkdirSync(path);
@@ -43,6 +48,12 @@ function config(dir: string, port: number, upstream: string): string {
 		chmodSync(path, 0o777);
 		return path;
 	};
+	// The web app's static files, readable by the unprivileged workers (the temp dir is 0700).
+	const web = join(dir, 'web');
+	mkdirSync(web);
+	writeFileSync(join(web, 'index.html'), '<!doctype html><title>Coze Studio</title>\n');
+	chmodSync(web, 0o755);
+	chmodSync(dir, 0o711);
 	return `# Written by scripts/lib/nginx.ts for the e2e tests; see the comment there.
 daemon off;
 worker_processes 1;
@@ -61,7 +72,7 @@ http {
 		listen 127.0.0.1:${port};
 		# Studio's own API location [ST:docker/nginx/conf.d/default.conf]: /api, /v1, /v2, /v3 (agent
 		# chat) and /admin go to the server; a /v1-only stand-in hid that /v3 must pass too.
-		location ~ ^/(api|v[1-3]|admin)(/|$) {
+		location ~ ^/(${apiPaths})(/|$) {
 			proxy_pass ${upstream};
 			proxy_set_header Host $http_host;
 			# No proxy_buffering directive: nginx's default, on, as in Coze Studio's config.
@@ -72,13 +83,22 @@ http {
 			sub_filter '__n8n_nodes_coze_never_present__' '';
 			sub_filter_once off;
 		}
+		# Everything else is Studio's web app [ST:docker/nginx/conf.d/default.conf]: an unknown path
+		# gets index.html, so a POST to /open_api/… gets nginx's 405 [ISS:coze-dev/coze-studio#2355].
+		location / {
+			root ${web};
+			try_files $uri $uri/ /index.html;
+		}
 	}
 }
 `;
 }
 
-/** Starts nginx in front of `upstream` (the emulator's Studio dialect) and waits until it accepts connections. */
-export async function startStudioNginx(upstream: string): Promise<StudioNginx> {
+/**
+ * Starts nginx in front of `upstream` (the emulator's Studio dialect) and waits until it accepts
+ * connections; `apiPaths` is the alternation of its API location (Studio's own by default).
+ */
+export async function startStudioNginx(upstream: string, apiPaths = STUDIO_API_PATHS): Promise<StudioNginx> {
 	const binary = execFileSync('bash', [join(REPO_DIR, 'scripts', 'ensure-nginx.sh')], {
 		encoding: 'utf8',
 		stdio: ['ignore', 'pipe', 'inherit'],
@@ -86,7 +106,7 @@ export async function startStudioNginx(upstream: string): Promise<StudioNginx> {
 	const dir = mkdtempSync(join(tmpdir(), 'n8n-nodes-coze-nginx-'));
 	const port = await freePort();
 	const file = join(dir, 'nginx.conf');
-	writeFileSync(file, config(dir, port, upstream));
+	writeFileSync(file, config(dir, port, upstream, apiPaths));
 	const child: ChildProcess = spawn(binary, ['-c', file, '-p', dir, '-e', join(dir, 'error.log')], { stdio: 'ignore' });
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	const until = Date.now() + 10_000;

@@ -1,3 +1,4 @@
+import { explainFailure } from '../../nodes/shared/decoding/explanations';
 import { Scrubber } from '../../nodes/shared/transport/scrub';
 import { filePlaceholder, jsonWithBase64Files } from '../../nodes/shared/api/knowledgeBody';
 import { documentFileType, documentOutput, failureReasonOf, processingStateOf, separatorOf } from '../../nodes/shared/decoding/knowledge';
@@ -170,5 +171,17 @@ describe('Scrubber.bytes', () => {
 		expect(scrubbed.includes(Buffer.from('pat_secret_token_123'))).toBe(false);
 		expect(scrubbed.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xfb]));
 		expect(scrubbed.subarray(2, 22).toString()).toBe('*'.repeat(20));
+	});
+});
+
+describe('a refusal without Coze code, per subject', () => {
+	it('says which permission a knowledge or speech request needs, and that a proxy may be the one refusing', () => {
+		const knowledge = explainFailure({ subject: 'knowledge', httpStatus: 403 });
+		expect(knowledge.summary).toBe('Coze, or a proxy in front of it, refused the request (HTTP 403)');
+		expect(knowledge.hint).toContain('"createDocument"');
+		expect(knowledge.hint).not.toMatch(/workflow/i);
+		expect(explainFailure({ subject: 'audio', code: 4101 }).hint).toContain('"createSpeech"');
+		// Workflow runs keep their own wording.
+		expect(explainFailure({ httpStatus: 403 }).hint).toContain('"run"');
 	});
 });

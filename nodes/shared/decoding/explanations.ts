@@ -144,9 +144,9 @@ const HTTP_EXPLANATIONS: Record<number, Explanation> = {
 	},
 };
 
-/** 401, 403, 404 and 429 mean the same whatever body comes with them (JSON, text or nothing). */
-export function httpExplanation(httpStatus: number): Explanation | undefined {
-	return HTTP_EXPLANATIONS[httpStatus];
+/** 401, 403, 404 and 429 mean the same whatever body comes with them (JSON, text or nothing); a 403 depends on what was asked. */
+export function httpExplanation(httpStatus: number, subject?: CozeFailure['subject']): Explanation | undefined {
+	return (subject && subjectExplanation({ subject, httpStatus })) || HTTP_EXPLANATIONS[httpStatus];
 }
 
 const FALLBACK: Explanation = {

@@ -57,7 +57,22 @@ const BY_SUBJECT: Record<NonNullable<CozeFailure['subject']>, Record<number, Exp
 	},
 };
 
+/** What the token needs for each subject (Coze's permission points, docs/coze-api.md §11, §12). */
+const PERMISSIONS: Record<NonNullable<CozeFailure['subject']>, string> = {
+	agent: '"chat" (and the conversation permissions for conversations) and access to the workspace of the agent',
+	file: '"uploadFile"',
+	knowledge: '"listKnowledge", "createDocument", "listDocument", "updateDocument", "deleteDocument", "readDocumentProgress", "listPhoto" or "updatePhoto", as the operation needs, and access to the workspace of the knowledge base',
+	audio: '"createSpeech", "createTranscription" or "listVoice", as the operation needs',
+};
+
 export function subjectExplanation(failure: CozeFailure): Explanation | undefined {
-	if (!failure.subject || failure.code === undefined) return undefined;
-	return BY_SUBJECT[failure.subject][failure.code];
+	if (!failure.subject) return undefined;
+	// A 403 without Coze's code may also come from a proxy in front of Coze.
+	if (failure.code === 4101 || (failure.code === undefined && failure.httpStatus === 403)) {
+		return {
+			summary: failure.code === 4101 ? 'The access token lacks the permission for this' : 'Coze, or a proxy in front of it, refused the request (HTTP 403)',
+			hint: `Give the token the permission ${PERMISSIONS[failure.subject]}. Behind a proxy or gateway, check that it lets this path through.`,
+		};
+	}
+	return failure.code === undefined ? undefined : BY_SUBJECT[failure.subject][failure.code];
 }

@@ -42,7 +42,7 @@ export function interpretResponse(
 		return error;
 	};
 	const trimmed = text.trim();
-	const byStatus = httpExplanation(statusCode);
+	const byStatus = httpExplanation(statusCode, subject);
 	if (byStatus && (trimmed === '' || !/^[[{]/.test(trimmed))) {
 		// A gateway's 401 or 404 often comes with an empty or plain-text body: it still means the token or the address.
 		const plain = trimmed !== '' && !trimmed.startsWith('<') ? quoted(trimmed, 300) : undefined;

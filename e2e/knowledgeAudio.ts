@@ -240,7 +240,7 @@ export async function knowledgeAudioChecks(n8n: N8nInstance, emulator: CozeEmula
 			const blocked = await n8n.execute(WF.studioNginx);
 			strictEqual(blocked.run.status, 'error', blocked.output.slice(-3000));
 			const error = errorText(blocked.run, 'Add Document');
-			ok(error.includes('(HTTP 405 for /open_api/knowledge/document/create)'), error.slice(0, 3000));
+			ok(error.includes('The knowledge base\'s document endpoint /open_api/knowledge/document/create did not answer (HTTP 405)'), error.slice(0, 3000));
 			ok(error.includes(OPEN_API_HINT) && error.includes('open_api)(/|$)'), error.slice(0, 3000));
 			strictEqual(studio.emulator.documentCreations.length, before.created, 'a create reached Studio past its nginx');
 			process.stdout.write(`      n8n reports: ${blocked.run.data.resultData.error?.message}\n`);

@@ -2,7 +2,8 @@ import { explainFailure } from '../../nodes/shared/decoding/explanations';
 import { Scrubber } from '../../nodes/shared/transport/scrub';
 import { filePlaceholder, jsonWithBase64Files } from '../../nodes/shared/api/knowledgeBody';
 import { documentFileType, documentOutput, failureReasonOf, processingStateOf, separatorOf } from '../../nodes/shared/decoding/knowledge';
-import { joinSpeechAudio, SPEECH_INPUT_MAX_BYTES, SpeechAudioJoiner, speechPieces, wavParts } from '../../nodes/shared/decoding/speech';
+import { SPEECH_INPUT_MAX_BYTES, speechPieces } from '../../nodes/shared/decoding/speech';
+import { joinSpeechAudio, SpeechAudioJoiner, wavParts } from '../../nodes/shared/decoding/speechJoin';
 
 const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
 
@@ -77,31 +78,52 @@ describe('joinSpeechAudio', () => {
 	});
 });
 
+/** The pieces through a joiner, each cut into chunks of `chunk` bytes. */
+function joinInChunks(format: string, pieces: Buffer[], chunk: number, estimate: number): Buffer {
+	const joiner = new SpeechAudioJoiner(format, estimate);
+	for (const piece of pieces) {
+		joiner.startPiece();
+		for (let at = 0; at < piece.length; at += chunk) joiner.write(piece.subarray(at, at + chunk));
+		joiner.endPiece();
+	}
+	return joiner.finish();
+}
+
 describe('SpeechAudioJoiner', () => {
-	it('joins pieces as they come whether its estimate of the whole is too small, right or too large', () => {
+	it('joins pieces chunk by chunk whether its estimate of the whole is too small, right or too large', () => {
 		const pieces = Array.from({ length: 7 }, (_, n) => Buffer.alloc(1000 + n * 37, n + 1));
 		const expected = Buffer.concat(pieces);
-		for (const estimate of [10, expected.length, expected.length * 3]) {
-			const joiner = new SpeechAudioJoiner('mp3');
-			for (const piece of pieces) joiner.add(piece, estimate);
-			expect(joiner.finish().equals(expected)).toBe(true);
+		for (const estimate of [0, 10, expected.length, expected.length * 3]) {
+			for (const chunk of [1, 7, 4096]) expect(joinInChunks('mp3', pieces, chunk, estimate).equals(expected)).toBe(true);
 		}
 	});
 
-	it('keeps WAV samples of every piece under the first header, with the sizes of the whole', () => {
-		const joiner = new SpeechAudioJoiner('wav');
-		for (const samples of [Buffer.from([1, 2]), Buffer.from([3, 4, 5, 6]), Buffer.from([7, 8])]) joiner.add(wav(samples), 50);
-		const file = joiner.finish();
-		expect(wavParts(file)?.samples).toEqual(Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]));
-		expect(file.readUInt32LE(4)).toBe(file.length - 8);
+	it('keeps WAV samples of every piece under the first header, however the chunks cut the headers', () => {
+		const pieces = [wav(Buffer.from([1, 2])), wav(Buffer.from([3, 4, 5, 6])), wav(Buffer.from([7, 8]))];
+		for (const chunk of [1, 5, 43, 44, 45, 1000]) {
+			const file = joinInChunks('wav', pieces, chunk, 0);
+			expect(wavParts(file)?.samples).toEqual(Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]));
+			expect(file.readUInt32LE(4)).toBe(file.length - 8);
+			expect(file.readUInt32LE(40)).toBe(8);
+		}
 	});
 
-	it('gives one piece back as it is, and nothing for none', () => {
-		const only = Buffer.from('x');
-		const joiner = new SpeechAudioJoiner('wav');
-		joiner.add(only, 1);
-		expect(joiner.finish()).toBe(only);
-		expect(new SpeechAudioJoiner('mp3').finish().length).toBe(0);
+	it('takes back what a failed attempt at a piece wrote, so a retried piece is joined once', () => {
+		const joiner = new SpeechAudioJoiner('wav', 0);
+		joiner.startPiece();
+		joiner.write(wav(Buffer.from([1, 2])));
+		joiner.endPiece();
+		joiner.startPiece();
+		joiner.write(wav(Buffer.from([9, 9, 9])).subarray(0, 46));
+		joiner.restartPiece();
+		joiner.write(wav(Buffer.from([3, 4])));
+		joiner.endPiece();
+		expect(wavParts(joiner.finish())?.samples).toEqual(Buffer.from([1, 2, 3, 4]));
+	});
+
+	it('joins bytes as they are once a piece is not WAV, and gives nothing for no piece', () => {
+		expect(joinInChunks('wav', [wav(Buffer.from([1])), Buffer.from('oops')], 3, 0).subarray(-4).toString()).toBe('oops');
+		expect(new SpeechAudioJoiner('mp3', 0).finish().length).toBe(0);
 	});
 });
 

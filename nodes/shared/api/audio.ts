@@ -7,7 +7,7 @@ import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-
 import { isPlainObject } from '../decoding/json';
 import type { CozeConnection } from '../transport';
 import { cozeApiRequest } from '../transport';
-import type { CozeBinaryAnswer } from '../transport/binary';
+import type { ByteSink, CozeBinaryAnswer } from '../transport/binary';
 import { cozeBinaryRequest } from '../transport/binary';
 import type { CallLimits } from './workflows';
 
@@ -28,7 +28,7 @@ export async function synthesizeSpeech(
 	this: IExecuteFunctions,
 	connection: CozeConnection,
 	speech: SpeechRequest,
-	limits: CallLimits & { maxBytes: number },
+	limits: CallLimits & { maxBytes: number; sink?: ByteSink },
 ): Promise<CozeBinaryAnswer> {
 	const body: IDataObject = { input: speech.input, voice_id: speech.voiceId, response_format: speech.format };
 	if (speech.speed !== undefined) body.speed = speech.speed;

@@ -5,8 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-/** Bytes per base64 slice: a multiple of 3, so that the slices' base64 joins without padding inside. */
-const SLICE_BYTES = 3 * 64 * 1024;
+/** Bytes per base64 slice: a multiple of 3, so that the slices' base64 joins without padding inside; small enough (64 KB of text) that each slice's string dies young. */
+const SLICE_BYTES = 3 * 16 * 1024;
 
 export interface FileField {
 	/** Where in the JSON the file goes: its placeholder value, replaced by the quoted base64 of `bytes`. */

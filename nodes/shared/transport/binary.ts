@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { cozeApiError } from '../decoding/errors';
-import { MAX_ERROR_BODY_BYTES, readBody, readBytes } from './budget';
+import { AnswerTooLarge, MAX_ERROR_BODY_BYTES, readBody, readBytes, watchedChunks } from './budget';
 import type { CozeConnection } from './connection';
 import { headerValue, interpretResponse, logidHeader } from './failures';
 import { authenticatedRequest, cancelSignalOf, headersWithin, httpOptionsOf, withRetries } from './request';
@@ -13,11 +13,23 @@ import { Watchdog } from './watchdog';
 export interface CozeBinaryRequest extends CozeRequest {
 	/** The most bytes the answer may have (the audio); more is an error, not a cut file. */
 	maxBytes: number;
+	/**
+	 * Where the bytes go as they arrive, instead of into `bytes` (which is then empty): nothing is
+	 * kept here. `restart` comes before every attempt, to take back what a failed one wrote.
+	 */
+	sink?: ByteSink;
+}
+
+export interface ByteSink {
+	restart(): void;
+	write(chunk: Buffer): void;
 }
 
 export interface CozeBinaryAnswer {
-	/** The answer's bytes, in one buffer of exactly their size. */
+	/** The answer's bytes, in one buffer of exactly their size (empty when they went to a sink). */
 	bytes: Buffer;
+	/** How many bytes the answer had. */
+	length: number;
 	contentType?: string;
 	logid?: string;
 }
@@ -51,13 +63,32 @@ async function fetchBytes(this: IExecuteFunctions, connection: CozeConnection, r
 				hint: 'Check Base URL in the Coze API credential: it should point at the Coze API, which answers speech with the audio itself.',
 			});
 		}
+		const logid = logidHeader(response.headers, connection);
+		if (request.sink) return { bytes: Buffer.alloc(0), length: await pourBytes(body, watchdog, request.maxBytes, request.sink), contentType, logid };
 		const bytes = connection.scrubber.bytes(await readBytes(body, watchdog, request.maxBytes, 'fail'));
-		return { bytes, contentType, logid: logidHeader(response.headers, connection) };
+		return { bytes, length: bytes.length, contentType, logid };
 	} catch (error) {
 		throw error instanceof NodeApiError ? error : requestFailure(node, error, connection, request);
 	} finally {
 		watchdog.finish();
 	}
+}
+
+/** The body's chunks into `sink` as they arrive, within `maxBytes`; their count. The caller scrubs what the sink made. */
+async function pourBytes(body: StreamBody, watchdog: Watchdog, maxBytes: number, sink: ByteSink): Promise<number> {
+	sink.restart();
+	let bytes = 0;
+	try {
+		for await (const piece of watchedChunks(body, watchdog)) {
+			const chunk = typeof piece === 'string' ? Buffer.from(piece) : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+			bytes += chunk.length;
+			if (bytes > maxBytes) throw new AnswerTooLarge(maxBytes);
+			sink.write(chunk);
+		}
+	} finally {
+		body.destroy?.();
+	}
+	return bytes;
 }
 
 function isJsonOrText(contentType: string | undefined): boolean {

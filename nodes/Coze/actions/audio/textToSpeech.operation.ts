@@ -3,7 +3,8 @@ import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-work
 
 import { synthesizeSpeech } from '../../../shared/api/audio';
 import { asNodeError, cozeApiError } from '../../../shared/decoding/errors';
-import { SpeechAudioJoiner, speechFileExtension, speechMimeType, speechPieces } from '../../../shared/decoding/speech';
+import { speechFileExtension, speechMimeType, speechPieces } from '../../../shared/decoding/speech';
+import { SpeechAudioJoiner } from '../../../shared/decoding/speechJoin';
 import { concurrencyAndRetryOptions, timeoutOption } from '../../../shared/descriptions/options';
 import { WithBinary } from '../../../shared/router/eachItem';
 import { getCozeConnection } from '../../../shared/transport';
@@ -119,8 +120,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const giveUpAt = Date.now() + timeoutMs;
 	const maxBytes = maxAnswerBytesOf(this);
 	const pieces = speechPieces(text);
-	// The audio is joined as it arrives, into one buffer sized from the bytes per byte of text so far.
-	const joiner = new SpeechAudioJoiner(format);
+	// The audio is joined as it arrives, chunk by chunk, into one buffer sized from the bytes per byte of text so far.
+	const joiner = new SpeechAudioJoiner(format, 0, maxBytes);
+	const sink = { restart: () => joiner.restartPiece(), write: (chunk: Buffer) => joiner.write(chunk) };
 	const textBytes = pieces.map((piece) => Buffer.byteLength(piece, 'utf8'));
 	const allTextBytes = textBytes.reduce((sum, n) => sum + n, 0);
 	let textBytesRead = 0;
@@ -136,15 +138,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			});
 		}
 		try {
+			joiner.startPiece();
 			const answer = await synthesizeSpeech.call(
 				this,
 				connection,
 				{ input, voiceId, format, speed, sampleRate: options.sampleRate },
-				{ itemIndex, timeoutMs: remainingMs, maxBytes: maxBytes - bytes },
+				{ itemIndex, timeoutMs: remainingMs, maxBytes: maxBytes - bytes, sink },
 			);
-			bytes += answer.bytes.length;
+			joiner.endPiece();
+			bytes += answer.length;
 			textBytesRead += textBytes[index];
-			joiner.add(answer.bytes, (bytes / textBytesRead) * allTextBytes, maxBytes);
+			joiner.expect((bytes / textBytesRead) * allTextBytes);
 			logid = answer.logid ?? logid;
 		} catch (error) {
 			if (error instanceof NodeApiError) error.message = `${error.message}${which}`;
@@ -155,7 +159,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 	}
 	// Only the joined file is left when n8n stores it: at most the file and its stored copy.
-	const file = joiner.finish();
+	// A hostile server could echo the token into its audio: cut out of the whole file, across pieces too.
+	const file = connection.scrubber.bytes(joiner.finish());
 	const extension = speechFileExtension(format);
 	const fileName = options.fileName?.trim() || `speech.${extension}`;
 	const binary = await this.helpers.prepareBinaryData(file, fileName, speechMimeType(format));

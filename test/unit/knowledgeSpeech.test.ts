@@ -121,6 +121,28 @@ describe('SpeechAudioJoiner', () => {
 		expect(wavParts(joiner.finish())?.samples).toEqual(Buffer.from([1, 2, 3, 4]));
 	});
 
+	it('keeps the WAV header right around an empty piece, the first one too', () => {
+		for (const pieces of [
+			[wav(Buffer.from([1, 2])), Buffer.alloc(0), wav(Buffer.from([3, 4]))],
+			[Buffer.alloc(0), wav(Buffer.from([1, 2])), wav(Buffer.from([3, 4]))],
+		]) {
+			const file = joinInChunks('wav', pieces, 7, 0);
+			expect(wavParts(file)?.samples).toEqual(Buffer.from([1, 2, 3, 4]));
+			expect(file.readUInt32LE(40)).toBe(4);
+			expect(file.length).toBe(48);
+		}
+	});
+
+	it('does not keep a buffer far larger than the file when the estimate was wrong', () => {
+		const joiner = new SpeechAudioJoiner('mp3', 10_000_000);
+		joiner.startPiece();
+		joiner.write(Buffer.alloc(100, 1));
+		joiner.endPiece();
+		const file = joiner.finish();
+		expect(file.length).toBe(100);
+		expect(file.buffer.byteLength).toBeLessThan(10_000_000);
+	});
+
 	it('joins bytes as they are once a piece is not WAV, and gives nothing for no piece', () => {
 		expect(joinInChunks('wav', [wav(Buffer.from([1])), Buffer.from('oops')], 3, 0).subarray(-4).toString()).toBe('oops');
 		expect(new SpeechAudioJoiner('mp3', 0).finish().length).toBe(0);

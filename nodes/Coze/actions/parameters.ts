@@ -60,3 +60,28 @@ export function readLimit(context: IExecuteFunctions, itemIndex: number): number
 	}
 	return Math.floor(limit);
 }
+
+/**
+ * An option in seconds (Timeout, Max Wait, Poll Interval) as milliseconds, `fallback` when unset.
+ * A value from an expression that is not a number of at least `minSeconds` is refused before
+ * anything is sent: NaN would switch the deadline off.
+ */
+export function secondsOptionMs(context: IExecuteFunctions, value: unknown, fallback: number, label: string, itemIndex: number, minSeconds = 0.001): number {
+	const seconds = value === undefined || value === null || value === '' ? fallback : Number(value);
+	if (Number.isFinite(seconds) && seconds < minSeconds) {
+		const least = minSeconds >= 0.1 ? `at least ${minSeconds} seconds` : 'more than 0 seconds';
+		throw new NodeOperationError(context.getNode(), `${label} must be ${least}`, { itemIndex, description: `It is ${String(value)}.` });
+	}
+	if (!Number.isFinite(seconds)) {
+		throw new NodeOperationError(context.getNode(), `${label} "${String(value)}" is not a number of seconds`, {
+			itemIndex,
+			description: `Set ${label} to ${minSeconds >= 0.1 ? `${minSeconds} seconds or more` : 'a number of seconds above 0'}.`,
+		});
+	}
+	return Math.round(seconds * 1000);
+}
+
+/** An optional text option, trimmed; a number or other value from an expression is taken as its text. */
+export function optionText(value: unknown): string {
+	return value === undefined || value === null ? '' : String(value).trim();
+}

@@ -51,6 +51,7 @@ export async function uploadBinaryProperty(
 	binaryProperty: string,
 	itemIndex: number,
 	purpose?: string,
+	timeoutMs = UPLOAD_TIMEOUT_MS,
 ): Promise<UploadedFile> {
 	const node = this.getNode();
 	const file = await binaryFileOf.call(this, binaryProperty, itemIndex, purpose);
@@ -59,7 +60,7 @@ export async function uploadBinaryProperty(
 	// The file now lives only in the request body: not held twice while it is sent.
 	file.bytes = Buffer.alloc(0);
 	try {
-		const response = await uploadFile.call(this, connection, multipart, { timeoutMs: UPLOAD_TIMEOUT_MS, itemIndex });
+		const response = await uploadFile.call(this, connection, multipart, { timeoutMs: Math.max(1, timeoutMs), itemIndex });
 		return { data: isPlainObject(response.body.data) ? (response.body.data as IDataObject) : {}, fileName, mimeType, logid: response.logid };
 	} catch (error) {
 		if (error instanceof NodeApiError) error.message = `${error.message} for the file "${fileName}"${purpose ? ` of ${purpose}` : ''}`;

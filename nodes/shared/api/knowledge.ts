@@ -149,6 +149,8 @@ export async function updateDocument(
 		method: 'POST',
 		path: '/open_api/knowledge/document/update',
 		body,
+		// Setting the same name or rule again changes nothing: safe to resend.
+		readOnly: true,
 		subject: 'knowledge',
 		...limits,
 	});

@@ -11,28 +11,32 @@ const MAX_WAV_HEADER_BYTES = 64 * 1024;
  * The audio of several speech pieces joined as their bytes arrive, into one buffer, so that no
  * piece is ever held on its own beside the file (docs/coze-api.md §12.1). The buffer is sized
  * from an estimate of the whole file (raised by 5 %) and grows past it only if the estimate was
- * short. A piece that fails part-way is taken back (startPiece again), so a retried piece is not
+ * short. A piece that fails part-way is taken back (restartPiece), so a retried piece is not
  * joined twice. WAV pieces: the first piece's header, then every piece's samples, the header's
  * sizes set to the whole at the end.
  */
 export class SpeechAudioJoiner {
 	private out: Buffer | undefined;
 	private length = 0;
-	private pieces = 0;
-	private pieceStart = 0;
-	private samplesAtPieceStart = 0;
-	private wavHeaderAtPieceStart: number | undefined;
-	/** The first piece's WAV header length, while every piece so far was WAV. */
-	private wavHeaderLength: number | undefined;
+	/**
+	 * WAV only: 'header' until a piece brings the header kept for the file, then 'samples'
+	 * (later pieces give only their samples); 'raw' once a piece is not WAV, or for other formats.
+	 */
+	private state: 'header' | 'samples' | 'raw';
+	/** The kept WAV header's length, with state 'samples'. */
+	private wavHeaderLength = 0;
 	private samplesLength = 0;
+	private atPieceStart = { length: 0, samplesLength: 0, state: 'raw' as SpeechAudioJoiner['state'], wavHeaderLength: 0 };
 	/** The first bytes of a WAV piece, until its samples start. */
 	private head: Buffer | undefined;
 
 	constructor(
-		private readonly format: SpeechFormat,
+		format: SpeechFormat,
 		private expectedTotal: number,
 		private readonly maxBytes = Number.POSITIVE_INFINITY,
-	) {}
+	) {
+		this.state = format === 'wav' ? 'header' : 'raw';
+	}
 
 	/** A new estimate of the whole file, e.g. from the bytes per byte of text so far. */
 	expect(total: number): void {
@@ -41,25 +45,20 @@ export class SpeechAudioJoiner {
 
 	/** A new piece begins. */
 	startPiece(): void {
-		this.pieces++;
-		this.pieceStart = this.length;
-		this.samplesAtPieceStart = this.samplesLength;
-		this.wavHeaderAtPieceStart = this.wavHeaderLength;
-		this.head = this.format === 'wav' && (this.pieces === 1 || this.wavHeaderLength !== undefined) ? Buffer.alloc(0) : undefined;
+		this.atPieceStart = { length: this.length, samplesLength: this.samplesLength, state: this.state, wavHeaderLength: this.wavHeaderLength };
+		this.head = this.state === 'raw' ? undefined : Buffer.alloc(0);
 	}
 
 	/** The current piece begins again (a retry): what an earlier attempt at it wrote is taken back. */
 	restartPiece(): void {
-		this.length = this.pieceStart;
-		this.samplesLength = this.samplesAtPieceStart;
-		this.wavHeaderLength = this.wavHeaderAtPieceStart;
-		this.head = this.format === 'wav' && (this.pieces === 1 || this.wavHeaderLength !== undefined) ? Buffer.alloc(0) : undefined;
+		({ length: this.length, samplesLength: this.samplesLength, state: this.state, wavHeaderLength: this.wavHeaderLength } = this.atPieceStart);
+		this.head = this.state === 'raw' ? undefined : Buffer.alloc(0);
 	}
 
 	write(chunk: Buffer): void {
 		if (this.head === undefined) {
 			this.append(chunk);
-			if (this.wavHeaderLength !== undefined) this.samplesLength += chunk.length;
+			if (this.state === 'samples') this.samplesLength += chunk.length;
 			return;
 		}
 		this.head = Buffer.concat([this.head, chunk]);
@@ -69,27 +68,26 @@ export class SpeechAudioJoiner {
 		this.head = undefined;
 		if (typeof start !== 'number') {
 			// Not WAV after all: the pieces as they come from here on.
-			this.wavHeaderLength = undefined;
+			this.state = 'raw';
 			this.append(head);
 			return;
 		}
-		if (this.pieces === 1) {
+		if (this.state === 'header') {
 			this.wavHeaderLength = start;
+			this.state = 'samples';
 			this.append(head.subarray(0, start));
 		}
 		this.append(head.subarray(start));
 		this.samplesLength += head.length - start;
 	}
 
-	/** The piece arrived whole. */
+	/** The piece arrived whole. An empty piece changes nothing; one shorter than a WAV header is kept as it came. */
 	endPiece(): void {
-		if (this.head !== undefined) {
-			// Shorter than a WAV header: kept as it came.
-			const head = this.head;
-			this.head = undefined;
-			this.wavHeaderLength = undefined;
-			this.append(head);
-		}
+		const head = this.head;
+		this.head = undefined;
+		if (head === undefined || head.length === 0) return;
+		this.state = 'raw';
+		this.append(head);
 	}
 
 	get bytes(): number {
@@ -97,8 +95,10 @@ export class SpeechAudioJoiner {
 	}
 
 	finish(): Buffer {
-		const file = (this.out ?? Buffer.alloc(0)).subarray(0, this.length);
-		if (this.wavHeaderLength !== undefined && this.length >= this.wavHeaderLength) {
+		let file = (this.out ?? Buffer.alloc(0)).subarray(0, this.length);
+		// An estimate far over the file (a first piece of unusual audio per text) is not kept alive with it.
+		if (this.out && this.out.length > this.length * 1.2) file = Buffer.from(file);
+		if (this.state === 'samples') {
 			file.writeUInt32LE(this.wavHeaderLength - 8 + this.samplesLength, 4);
 			file.writeUInt32LE(this.samplesLength, this.wavHeaderLength - 4);
 		}
@@ -109,7 +109,7 @@ export class SpeechAudioJoiner {
 	private append(bytes: Buffer): void {
 		const needed = this.length + bytes.length;
 		if (!this.out || needed > this.out.length) {
-			// Short of the estimate, grow by half again at least, so that growing stays rare.
+			// Up to the estimate (never past Max Answer Size), and by half again at least, so that growing stays rare.
 			const capacity = Math.min(Math.max(needed, Math.ceil(this.expectedTotal * 1.05), Math.ceil((this.out?.length ?? 0) * 1.5)), Math.max(needed, this.maxBytes));
 			const grown = Buffer.allocUnsafe(capacity);
 			if (this.out) this.out.copy(grown, 0, 0, this.length);

@@ -51,10 +51,13 @@ async function fetchBytes(this: IExecuteFunctions, connection: CozeConnection, r
 	let response: RawResponse;
 	try {
 		response = await headersWithin(watchdog, authenticatedRequest.call(this, connection, request, options));
-		const body = response.body as StreamBody;
-		watchdog.onStop(() => body.destroy?.());
 		const contentType = headerValue(response.headers, 'content-type');
-		if (response.statusCode < 200 || response.statusCode >= 300 || isJsonOrText(contentType)) {
+		let body = response.body as StreamBody;
+		watchdog.onStop(() => body.destroy?.());
+		// Without a type that says audio, the first bytes say whether this is Coze's JSON error (§12.5).
+		const sniffed = isAudio(contentType) ? undefined : await firstChunkOf(body, watchdog);
+		if (sniffed) body = sniffed.body;
+		if (response.statusCode < 200 || response.statusCode >= 300 || isJsonOrText(contentType) || sniffed?.looksLikeJson) {
 			// Coze says what went wrong in JSON (code ≠ 0); an error envelope is small.
 			const text = await readBody(body, watchdog, MAX_ERROR_BODY_BYTES, 'cut');
 			interpretResponse(node, text, response, connection, request);
@@ -89,6 +92,26 @@ async function pourBytes(body: StreamBody, watchdog: Watchdog, maxBytes: number,
 		body.destroy?.();
 	}
 	return bytes;
+}
+
+function isAudio(contentType: string | undefined): boolean {
+	return contentType !== undefined && /^\s*(audio\/|application\/octet-stream)/i.test(contentType);
+}
+
+/** The body with its first chunk read ahead (and still in it), and whether that chunk opens a JSON object. */
+async function firstChunkOf(body: StreamBody, watchdog: Watchdog): Promise<{ body: StreamBody; looksLikeJson: boolean }> {
+	const iterator = body[Symbol.asyncIterator]();
+	const first = await watchdog.race(iterator.next());
+	const chunk = first.done ? undefined : first.value;
+	const start = chunk === undefined ? '' : (typeof chunk === 'string' ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, Math.min(chunk.byteLength, 64)).toString('latin1'));
+	const rest: StreamBody = {
+		async *[Symbol.asyncIterator]() {
+			if (chunk !== undefined) yield chunk;
+			for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+		},
+		destroy: (error?: Error) => body.destroy?.(error),
+	};
+	return { body: rest, looksLikeJson: /^\s*\{\s*"/.test(start) };
 }
 
 function isJsonOrText(contentType: string | undefined): boolean {

@@ -69,7 +69,8 @@ export function interpretResponse(
 		}
 		throw withRetryFacts(
 			cozeApiError(node, { httpStatus: statusCode, logid: headerLogid, msg: plainText(trimmed, headers), subject }, itemIndex, nonJsonExplanation(trimmed, headers, statusCode, request)),
-			true,
+			// A 4xx page (a proxy's 404 or 405) refused the request: resending it gets the same page.
+			statusCode < 400 || statusCode >= 500,
 		);
 	}
 	if (!isPlainObject(body)) {

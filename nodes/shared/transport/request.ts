@@ -88,7 +88,9 @@ export async function withRetries<T>(
 				markTokenRefused(connection.oauth, tokenUsedBy.get(request) ?? '');
 				continue;
 			}
-			const wait = nodeError instanceof NodeApiError ? retryWait(nodeError, isReadOnly(request), attemptNumber, policy) : undefined;
+			// A document added twice stays twice: its request is never resent once it may have reached Coze, whatever the option says.
+			const allowed = request.sideEffect === 'document' ? { ...policy, retryRunsThatMayHaveStarted: false } : policy;
+			const wait = nodeError instanceof NodeApiError ? retryWait(nodeError, isReadOnly(request), attemptNumber, allowed) : undefined;
 			if (wait !== undefined && Date.now() + wait > giveUpAt) {
 				// A Retry-After (or backoff) longer than what is left of the item's Timeout: not waited out.
 				nodeError.description = `${nodeError.description ?? ''}\nNot retried: the next attempt would come ${Math.ceil(wait / 1000)} s from now, past the Timeout of ${msToSecondsLabel(request.timeoutMs)}. Raise Timeout to allow it.`.trim();

@@ -7,8 +7,7 @@ import { binaryFileOf, UPLOAD_TIMEOUT_MS } from '../../../shared/actions/uploadB
 import { asNodeError } from '../../../shared/decoding/errors';
 import { concurrencyAndRetryOptions, timeoutOption } from '../../../shared/descriptions/options';
 import { getCozeConnection } from '../../../shared/transport';
-import { secondsToMs } from '../../../shared/utils/values';
-import { itemParameter, requiredText } from '../parameters';
+import { itemParameter, requiredText, secondsOptionMs } from '../parameters';
 import { refuseOnStudio } from '../studioLimits';
 
 const properties: INodeProperties[] = [
@@ -37,6 +36,7 @@ export const description = updateDisplayOptions({ show: { resource: ['audio'], o
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const property = requiredText.call(this, 'binaryPropertyName', itemIndex, 'input binary field', 'Enter the name of the binary property that holds the audio, e.g. data.');
 	const options = itemParameter(this, 'options', itemIndex, {}) as { timeout?: number };
+	const timeoutMs = secondsOptionMs(this, options.timeout, UPLOAD_TIMEOUT_MS / 1000, 'Timeout', itemIndex);
 	const connection = await getCozeConnection.call(this, itemIndex);
 	refuseOnStudio(this, connection, itemIndex, 'turn speech into text', 'Use a workflow with a speech-to-text plugin through the Coze Workflow node, or Coze cloud.');
 	const file = await binaryFileOf.call(this, property, itemIndex, 'speech to text');
@@ -45,7 +45,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// The file now lives only in the request body: not held twice while Coze listens to it.
 	file.bytes = Buffer.alloc(0);
 	try {
-		const { text, logid } = await transcribeSpeech.call(this, connection, multipart, { itemIndex, timeoutMs: secondsToMs(options.timeout ?? UPLOAD_TIMEOUT_MS / 1000) });
+		const { text, logid } = await transcribeSpeech.call(this, connection, multipart, { itemIndex, timeoutMs });
 		const output: IDataObject = { text, file_name: file.fileName, bytes };
 		if (logid) output.logid = logid;
 		return output;

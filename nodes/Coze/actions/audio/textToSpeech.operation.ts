@@ -9,8 +9,8 @@ import { concurrencyAndRetryOptions, timeoutOption } from '../../../shared/descr
 import { WithBinary } from '../../../shared/router/eachItem';
 import { getCozeConnection } from '../../../shared/transport';
 import { formatMb, maxAnswerBytesOf } from '../../../shared/transport/budget';
-import { msToSecondsLabel, secondsToMs } from '../../../shared/utils/values';
-import { itemParameter, requiredText } from '../parameters';
+import { msToSecondsLabel } from '../../../shared/utils/values';
+import { itemParameter, optionText, requiredText, secondsOptionMs } from '../parameters';
 import { refuseOnStudio } from '../studioLimits';
 
 const SPEECH_TIMEOUT_SECONDS = 300;
@@ -116,7 +116,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const connection = await getCozeConnection.call(this, itemIndex);
 	refuseOnStudio(this, connection, itemIndex, 'turn text into speech', 'Coze Studio has no speech endpoints; use Coze cloud for Text to Speech.');
 
-	const timeoutMs = secondsToMs(options.timeout ?? SPEECH_TIMEOUT_SECONDS);
+	const timeoutMs = secondsOptionMs(this, options.timeout, SPEECH_TIMEOUT_SECONDS, 'Timeout', itemIndex);
+	const fileName = optionText(options.fileName) || `speech.${speechFileExtension(format)}`;
+	const binaryProperty = optionText(options.binaryPropertyName) || 'data';
 	const giveUpAt = Date.now() + timeoutMs;
 	const maxBytes = maxAnswerBytesOf(this);
 	const pieces = speechPieces(text);
@@ -161,10 +163,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// Only the joined file is left when n8n stores it: at most the file and its stored copy.
 	// A hostile server could echo the token into its audio: cut out of the whole file, across pieces too.
 	const file = connection.scrubber.bytes(joiner.finish());
-	const extension = speechFileExtension(format);
-	const fileName = options.fileName?.trim() || `speech.${extension}`;
 	const binary = await this.helpers.prepareBinaryData(file, fileName, speechMimeType(format));
 	const json: IDataObject = { voice_id: voiceId, format, speed, characters: [...text].length, pieces: pieces.length, bytes: file.length, file_name: fileName };
 	if (logid) json.logid = logid;
-	return new WithBinary(json, { [options.binaryPropertyName?.trim() || 'data']: binary });
+	return new WithBinary(json, { [binaryProperty]: binary });
 }

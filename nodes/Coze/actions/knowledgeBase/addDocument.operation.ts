@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, updateDisplayOptions } from 'n8n-workflow';
 
 import { createDocuments } from '../../../shared/api/knowledge';
 import { jsonWithBase64Files } from '../../../shared/api/knowledgeBody';
@@ -8,8 +8,7 @@ import { asNodeError, cozeApiError } from '../../../shared/decoding/errors';
 import { documentOutput } from '../../../shared/decoding/knowledge';
 import { concurrencyAndRetryOptions, timeoutOption } from '../../../shared/descriptions/options';
 import { getCozeConnection } from '../../../shared/transport';
-import { secondsToMs } from '../../../shared/utils/values';
-import { itemParameter } from '../parameters';
+import { itemParameter, optionText, secondsOptionMs } from '../parameters';
 import { refuseOnStudio } from '../studioLimits';
 import type { DocumentSource } from './documentBases';
 import { documentBasesOf } from './documentBases';
@@ -100,7 +99,8 @@ const properties: INodeProperties[] = [
 				description: 'Whether to wait until Coze has split the documents into chunks and they can be searched; a document Coze fails to process is then an error',
 			},
 			timeoutOption(UPLOAD_TIMEOUT_MS / 1000, 'Seconds to wait for the upload, the waiting for processing aside'),
-			...concurrencyAndRetryOptions,
+			// Adding a document that may have reached Coze is never resent: that option would not apply.
+			...concurrencyAndRetryOptions.filter((option) => option.name !== 'retryRunsThatMayHaveStarted'),
 		],
 	},
 ];
@@ -129,9 +129,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (source === 'webPage') refuseOnStudio(this, connection, itemIndex, 'add a web page to a knowledge base', 'Download the page (HTTP Request) and add it as a file.');
 	const chunkStrategy = chunkStrategyOf.call(this, source, itemIndex);
 	// Checked before the documents are added: an error after it would leave them added, and a rerun adds them twice.
-	const intervalMs = secondsToMs(options.pollInterval ?? DEFAULT_POLL_SECONDS);
-	if (options.waitUntilProcessed !== false && !(intervalMs >= 500)) throw new NodeOperationError(node, 'Poll Interval must be at least 0.5 seconds', { itemIndex });
-	const timeoutMs = secondsToMs(options.timeout ?? UPLOAD_TIMEOUT_MS / 1000);
+	const waiting = options.waitUntilProcessed !== false;
+	const intervalMs = waiting ? secondsOptionMs(this, options.pollInterval, DEFAULT_POLL_SECONDS, 'Poll Interval', itemIndex, 0.5) : 0;
+	const maxWaitMs = waiting ? secondsOptionMs(this, options.maxWait, DEFAULT_MAX_WAIT_SECONDS, 'Max Wait', itemIndex) : 0;
+	const timeoutMs = secondsOptionMs(this, options.timeout, UPLOAD_TIMEOUT_MS / 1000, 'Timeout', itemIndex);
+	// One deadline for the uploads (Coze Studio, images) and the request that adds the documents.
+	const giveUpAt = Date.now() + timeoutMs;
 	const { bases, files } = await documentBasesOf.call(
 		this,
 		connection,
@@ -139,8 +142,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{
 			properties: String(itemParameter(this, 'binaryPropertyName', itemIndex, 'data')),
 			url: String(itemParameter(this, 'url', itemIndex, '')),
-			name: (options.documentName ?? '').trim(),
+			name: optionText(options.documentName),
 			updateIntervalHours: Number(options.updateIntervalHours ?? 0),
+			giveUpAt,
 		},
 		itemIndex,
 	);
@@ -152,7 +156,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	files.length = 0;
 	let documents: IDataObject[];
 	try {
-		documents = await createDocuments.call(this, connection, body, { itemIndex, timeoutMs });
+		documents = await createDocuments.call(this, connection, body, { itemIndex, timeoutMs: Math.max(1, giveUpAt - Date.now()) });
 	} catch (error) {
 		if (error instanceof NodeApiError) error.message = `${error.message} (adding ${bases.length === 1 ? `"${String(bases[0].name)}"` : `${bases.length} documents`})`;
 		throw asNodeError(node, error, itemIndex);
@@ -166,13 +170,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			hint: 'Look in the knowledge base (List Documents) whether they were added before adding them again.',
 		});
 	}
-	if (options.waitUntilProcessed === false) return documents.map((document) => ({ ...documentOutput(document), knowledge_base_id: knowledgeBaseId }));
+	if (!waiting) return documents.map((document) => ({ ...documentOutput(document), knowledge_base_id: knowledgeBaseId }));
 	const progress = await waitForProcessing.call(this, connection, {
 		knowledgeBaseId,
 		documentIds: ids,
 		itemIndex,
 		intervalMs,
-		maxWaitMs: secondsToMs(options.maxWait ?? DEFAULT_MAX_WAIT_SECONDS),
+		maxWaitMs,
 	});
 	return documents.map((document) => ({ ...documentOutput(document, progress.get(String(document.document_id))), knowledge_base_id: knowledgeBaseId }));
 }

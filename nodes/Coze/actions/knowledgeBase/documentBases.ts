@@ -29,7 +29,7 @@ export async function documentBasesOf(
 	this: IExecuteFunctions,
 	connection: CozeConnection,
 	source: DocumentSource,
-	input: { properties: string; url: string; name: string; updateIntervalHours: number },
+	input: { properties: string; url: string; name: string; updateIntervalHours: number; giveUpAt: number },
 	itemIndex: number,
 ): Promise<DocumentBases> {
 	const node = this.getNode();
@@ -42,7 +42,8 @@ export async function documentBasesOf(
 		if (input.updateIntervalHours > 0) base.update_rule = { update_type: 1, update_interval: Math.max(24, Math.round(input.updateIntervalHours)) };
 		return { bases: [base], files: [] };
 	}
-	const properties = binaryPropertyNames(input.properties);
+	// "data, data" names one file, added once.
+	const properties = [...new Set(binaryPropertyNames(input.properties))];
 	if (properties.length === 0) {
 		throw new NodeOperationError(node, 'No input binary field is set', { itemIndex, description: 'Enter the name of the binary field that holds the file, e.g. data.' });
 	}
@@ -57,7 +58,7 @@ export async function documentBasesOf(
 	const files: FileField[] = [];
 	for (const property of properties) {
 		if (connection.region === 'studio') {
-			const uploaded = await uploadBinaryProperty.call(this, connection, property, itemIndex, 'the knowledge base');
+			const uploaded = await uploadBinaryProperty.call(this, connection, property, itemIndex, 'the knowledge base', input.giveUpAt - Date.now());
 			const uri = typeof uploaded.data.uri === 'string' ? uploaded.data.uri : '';
 			if (!uri) {
 				throw new NodeOperationError(node, `Coze Studio stored the file "${uploaded.fileName}" but sent back no storage URI`, {
@@ -67,7 +68,7 @@ export async function documentBasesOf(
 			}
 			bases.push({ name: nameOf(uploaded.fileName), source_info: { tos_uri: uri, document_source: 0 } });
 		} else if (source === 'image') {
-			const uploaded = await uploadBinaryProperty.call(this, connection, property, itemIndex, 'the knowledge base');
+			const uploaded = await uploadBinaryProperty.call(this, connection, property, itemIndex, 'the knowledge base', input.giveUpAt - Date.now());
 			const fileId = uploadedFileId(node, uploaded, itemIndex, 'The image cannot be added without it; try again.');
 			bases.push({ name: nameOf(uploaded.fileName), source_info: { source_file_id: fileId, document_source: 5 } });
 		} else {

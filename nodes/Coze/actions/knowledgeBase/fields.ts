@@ -74,9 +74,16 @@ export function readDocumentIds(this: IExecuteFunctions, itemIndex: number, max:
 				description: 'Pass document IDs as text, e.g. {{ String($json.document_id) }}.',
 			});
 		}
-		ids.push(...String(entry ?? '').split(/[\s,]+/).filter((id) => id !== ''));
+		ids.push(...String(entry ?? '').split(/[\s,，、;；]+/).filter((id) => id !== ''));
 	}
 	const unique = [...new Set(ids)];
+	const wrong = unique.find((id) => !/^\d{1,20}$/.test(id));
+	if (wrong !== undefined) {
+		throw new NodeOperationError(this.getNode(), `"${wrong.slice(0, 100)}" is not a document ID`, {
+			itemIndex,
+			description: 'A document ID is a long number, e.g. 7449000000000000101 (the document_id of Add Document or List Documents); separate several with commas.',
+		});
+	}
 	if (unique.length === 0) throw new NodeOperationError(this.getNode(), 'No document ID is set', { itemIndex, description: 'Map the document_id of Add Document or List Documents.' });
 	if (unique.length > max) {
 		throw new NodeOperationError(this.getNode(), `${unique.length} document IDs are more than Coze takes at once (${max})`, {

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { documentProgress } from '../../../shared/api/knowledge';
-import { documentOutput } from '../../../shared/decoding/knowledge';
+import { documentOutput, progressById } from '../../../shared/decoding/knowledge';
 import { concurrencyAndRetryOptions } from '../../../shared/descriptions/options';
 import { getCozeConnection } from '../../../shared/transport';
 import { documentIdsField, knowledgeBaseIdField, LOOKUP_TIMEOUT_MS, readDocumentIds, readKnowledgeBaseId } from './fields';
@@ -30,5 +30,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const documentIds = readDocumentIds.call(this, itemIndex, MAX_IDS);
 	const connection = await getCozeConnection.call(this, itemIndex);
 	const progress = await documentProgress.call(this, connection, knowledgeBaseId, documentIds, { itemIndex, timeoutMs: LOOKUP_TIMEOUT_MS });
-	return progress.map((entry) => ({ ...documentOutput({}, entry), knowledge_base_id: knowledgeBaseId }));
+	// One item per ID asked for, in that order: one Coze does not report is said so, not left out.
+	const byId = progressById(progress);
+	return documentIds.map((id) => {
+		const entry = byId.get(id);
+		return entry ? { ...documentOutput({}, entry), knowledge_base_id: knowledgeBaseId } : { document_id: id, processing_state: 'not found', knowledge_base_id: knowledgeBaseId };
+	});
 }

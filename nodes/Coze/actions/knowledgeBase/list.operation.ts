@@ -6,7 +6,7 @@ import { concurrencyAndRetryOptions } from '../../../shared/descriptions/options
 import { getCozeConnection } from '../../../shared/transport';
 import { listedWorkspaceField, returnAllAndLimit } from '../descriptions';
 import { collectPages } from '../pages';
-import { itemParameter, readLimit, requiredText } from '../parameters';
+import { itemParameter, optionText, readLimit, requiredText } from '../parameters';
 import { LOOKUP_TIMEOUT_MS } from './fields';
 
 const PAGE_SIZE = 100;
@@ -56,7 +56,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const connection = await getCozeConnection.call(this, itemIndex);
 	const formatType = options.formatType === undefined || options.formatType < 0 ? undefined : options.formatType;
 	return await collectPages({ limit, pageSize: PAGE_SIZE, maxPages: MAX_PAGES }, async (page) => {
-		const query = { workspaceId, page, pageSize: PAGE_SIZE, name: options.name?.trim() || undefined, formatType };
+		const query = { workspaceId, page, pageSize: PAGE_SIZE, name: optionText(options.name) || undefined, formatType };
 		const { knowledgeBases, total } = await listKnowledgeBasesPage.call(this, connection, query, { itemIndex, timeoutMs: LOOKUP_TIMEOUT_MS });
 		return { entries: knowledgeBases.map((entry) => ({ ...entry, knowledge_base_id: String(entry.dataset_id ?? '') })), total };
 	});

@@ -7,7 +7,7 @@ import { concurrencyAndRetryOptions } from '../../../shared/descriptions/options
 import { getCozeConnection } from '../../../shared/transport';
 import { returnAllAndLimit } from '../descriptions';
 import { collectPages } from '../pages';
-import { itemParameter, readLimit } from '../parameters';
+import { itemParameter, optionText, readLimit } from '../parameters';
 import { knowledgeBaseIdField, LOOKUP_TIMEOUT_MS, readKnowledgeBaseId } from './fields';
 
 const PAGE_SIZE = 100;
@@ -56,7 +56,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const connection = await getCozeConnection.call(this, itemIndex);
 	const hasCaption = options.hasCaption === 'yes' ? true : options.hasCaption === 'no' ? false : undefined;
 	return await collectPages({ limit, pageSize: PAGE_SIZE, maxPages: MAX_PAGES }, async (page) => {
-		const query = { page, pageSize: PAGE_SIZE, keyword: options.keyword?.trim() || undefined, hasCaption };
+		const query = { page, pageSize: PAGE_SIZE, keyword: optionText(options.keyword) || undefined, hasCaption };
 		const { images, total } = await listImagesPage.call(this, connection, knowledgeBaseId, query, { itemIndex, timeoutMs: LOOKUP_TIMEOUT_MS });
 		return { entries: images.map((image) => ({ ...documentOutput(image), knowledge_base_id: knowledgeBaseId })), total };
 	});

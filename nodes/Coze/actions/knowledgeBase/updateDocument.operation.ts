@@ -4,7 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { updateDocument } from '../../../shared/api/knowledge';
 import { concurrencyAndRetryOptions } from '../../../shared/descriptions/options';
 import { getCozeConnection } from '../../../shared/transport';
-import { optionalId, itemParameter, requiredText } from '../parameters';
+import { itemParameter, optionalId, optionText, requiredText } from '../parameters';
 import { refuseOnStudio } from '../studioLimits';
 import { LOOKUP_TIMEOUT_MS } from './fields';
 
@@ -59,8 +59,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const node = this.getNode();
 	const documentId = optionalId.call(this, itemParameter(this, 'documentId', itemIndex, ''), 'document ID', itemIndex) ?? requiredText.call(this, 'documentId', itemIndex, 'document ID', 'Map the document_id of Add Document or List Documents.');
 	const fields = itemParameter(this, 'updateFields', itemIndex, {}) as { name?: string; updateIntervalHours?: number };
-	const name = fields.name?.trim();
-	const hours = fields.updateIntervalHours;
+	const name = optionText(fields.name);
+	const hours = fields.updateIntervalHours === undefined ? undefined : Number(fields.updateIntervalHours);
+	if (hours !== undefined && (!Number.isFinite(hours) || hours < 0)) {
+		// Sent as it is, a wrong value would switch the page's updates off.
+		throw new NodeOperationError(node, `The Web Page Update Interval "${String(fields.updateIntervalHours)}" is not a number of hours`, {
+			itemIndex,
+			description: 'Set it to 24 or more, or to 0 to stop the updates.',
+		});
+	}
 	if (!name && hours === undefined) {
 		throw new NodeOperationError(node, 'Nothing to update', { itemIndex, description: 'Add a field to change under Update Fields (Name, or Web Page Update Interval).' });
 	}

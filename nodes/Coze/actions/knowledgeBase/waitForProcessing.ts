@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { documentProgress } from '../../../shared/api/knowledge';
-import { cozeApiError } from '../../../shared/decoding/errors';
+import { asNodeError, cozeApiError } from '../../../shared/decoding/errors';
 import { failureReasonOf, processingStateOf, progressById } from '../../../shared/decoding/knowledge';
 import type { CozeConnection } from '../../../shared/transport';
 import { msToSecondsLabel } from '../../../shared/utils/values';
@@ -28,12 +28,20 @@ export async function waitForProcessing(this: IExecuteFunctions, connection: Coz
 	const ids = wait.documentIds.join(', ');
 	for (;;) {
 		const remainingMs = deadline - Date.now();
-		const progress = progressById(
-			await documentProgress.call(this, connection, wait.knowledgeBaseId, wait.documentIds, {
-				itemIndex: wait.itemIndex,
-				timeoutMs: Math.max(1000, Math.min(LOOKUP_TIMEOUT_MS, remainingMs)),
-			}),
-		);
+		let progress: Map<string, IDataObject>;
+		try {
+			progress = progressById(
+				await documentProgress.call(this, connection, wait.knowledgeBaseId, wait.documentIds, {
+					itemIndex: wait.itemIndex,
+					timeoutMs: Math.max(1000, Math.min(LOOKUP_TIMEOUT_MS, remainingMs)),
+				}),
+			);
+		} catch (error) {
+			// The documents are in: whoever reruns the item must know, or they are added twice.
+			const nodeError = asNodeError(node, error, wait.itemIndex);
+			nodeError.description = `${nodeError.description ?? ''}\nThe documents were added, and were not added again: document IDs ${ids}. Look at them with Get Processing Status instead of adding them once more.`.trim();
+			throw nodeError;
+		}
 		const states = wait.documentIds.map((id) => ({ id, entry: progress.get(id), state: processingStateOf(progress.get(id)?.status) }));
 		const failed = states.filter(({ state }) => state === 'failed' || state === 'deleted');
 		if (failed.length > 0) {

@@ -8,7 +8,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters, INodePropertyOpt
 
 import type { Voice } from '../emulator';
 import { CLONED_VOICE_ID, DEFAULT_VOICE_ID, DEFAULT_VOICES, INIT_VOICE_ID, SMALL_VOICE_ID, speechTextOf, speechTextsOf } from '../emulator';
-import { wavParts } from '../../nodes/shared/decoding/speechJoin';
+import { wavParts } from '../harness/wav';
 import { cozeParameters } from '../harness/agents';
 import { callNodeMethod } from '../harness/engine';
 import { useNodeRuns } from '../harness/nodeRuns';

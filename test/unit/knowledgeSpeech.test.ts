@@ -3,7 +3,8 @@ import { Scrubber } from '../../nodes/shared/transport/scrub';
 import { filePlaceholder, jsonWithBase64Files } from '../../nodes/shared/api/knowledgeBody';
 import { documentFileType, documentOutput, failureReasonOf, processingStateOf, separatorOf } from '../../nodes/shared/decoding/knowledge';
 import { SPEECH_INPUT_MAX_BYTES, speechPieces } from '../../nodes/shared/decoding/speech';
-import { joinSpeechAudio, SpeechAudioJoiner, wavParts } from '../../nodes/shared/decoding/speechJoin';
+import { SpeechAudioJoiner } from '../../nodes/shared/decoding/speechJoin';
+import { joinSpeechAudio, wavParts } from '../harness/wav';
 
 const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
 

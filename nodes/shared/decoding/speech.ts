@@ -6,7 +6,6 @@
 /** Coze's speech endpoint takes at most 1024 bytes of UTF-8 text per request (§12.1). */
 export const SPEECH_INPUT_MAX_BYTES = 1024;
 
-export const SPEECH_FORMATS = ['mp3', 'wav', 'pcm', 'ogg_opus'] as const;
 export type SpeechFormat = string;
 
 const MIME_TYPES: Record<string, string> = {

@@ -142,8 +142,9 @@ export function httpOptionsOf(connection: CozeConnection, request: CozeRequest, 
 		ignoreHttpStatusErrors: true,
 		disableFollowRedirect: true,
 		sendCredentialsOnCrossOriginRedirect: false,
-		// Not the deadline (the watchdog is): it only lets the socket of an abandoned request go.
-		timeout: remainingMs,
+		// Not the deadline (the watchdog is): it only lets the socket of an abandoned request go, a
+		// second after the watchdog, so that under load it cannot end the request first with a vaguer error.
+		timeout: remainingMs + 1000,
 	};
 	if (cancelSignal) options.abortSignal = cancelSignal;
 	return options;

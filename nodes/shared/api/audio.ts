@@ -21,14 +21,14 @@ export interface SpeechRequest {
 }
 
 /**
- * POST /v1/audio/speech (§12.1): the audio itself, or Coze's JSON envelope on failure. It creates
+ * POST /v1/audio/speech (§12.1): the audio itself, poured into `limits.sink`, or Coze's JSON envelope on failure. It creates
  * nothing in Coze, so a failed attempt may be sent again like a lookup.
  */
 export async function synthesizeSpeech(
 	this: IExecuteFunctions,
 	connection: CozeConnection,
 	speech: SpeechRequest,
-	limits: CallLimits & { maxBytes: number; sink?: ByteSink },
+	limits: CallLimits & { maxBytes: number; sink: ByteSink },
 ): Promise<CozeBinaryAnswer> {
 	const body: IDataObject = { input: speech.input, voice_id: speech.voiceId, response_format: speech.format };
 	if (speech.speed !== undefined) body.speed = speech.speed;

@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { cozeApiError } from '../decoding/errors';
-import { AnswerTooLarge, MAX_ERROR_BODY_BYTES, readBody, readBytes, watchedChunks } from './budget';
+import { MAX_ERROR_BODY_BYTES, pourBody, readBody } from './budget';
 import type { CozeConnection } from './connection';
 import { headerValue, interpretResponse, logidHeader } from './failures';
 import { authenticatedRequest, cancelSignalOf, headersWithin, httpOptionsOf, withRetries } from './request';
@@ -14,10 +14,10 @@ export interface CozeBinaryRequest extends CozeRequest {
 	/** The most bytes the answer may have (the audio); more is an error, not a cut file. */
 	maxBytes: number;
 	/**
-	 * Where the bytes go as they arrive, instead of into `bytes` (which is then empty): nothing is
-	 * kept here. `restart` comes before every attempt, to take back what a failed one wrote.
+	 * Where the bytes go as they arrive: nothing is kept here. `restart` comes before every
+	 * attempt, to take back what a failed one wrote; whoever keeps the bytes scrubs them.
 	 */
-	sink?: ByteSink;
+	sink: ByteSink;
 }
 
 export interface ByteSink {
@@ -26,9 +26,7 @@ export interface ByteSink {
 }
 
 export interface CozeBinaryAnswer {
-	/** The answer's bytes, in one buffer of exactly their size (empty when they went to a sink). */
-	bytes: Buffer;
-	/** How many bytes the answer had. */
+	/** How many bytes the answer had (all of them went to the sink). */
 	length: number;
 	contentType?: string;
 	logid?: string;
@@ -37,7 +35,7 @@ export interface CozeBinaryAnswer {
 /**
  * A request whose success is raw bytes (speech audio, docs/coze-api.md §12.1) and whose failure
  * is Coze's JSON envelope. The same deadline, pacing, retries and scrubber as every JSON request;
- * the bytes are counted against `maxBytes` as they arrive and kept once, never as text.
+ * the bytes are counted against `maxBytes` and handed to the request's sink as they arrive.
  */
 export async function cozeBinaryRequest(this: IExecuteFunctions, connection: CozeConnection, request: CozeBinaryRequest): Promise<CozeBinaryAnswer> {
 	return await withRetries(this, connection, request, async (slot) => await fetchBytes.call(this, connection, request, slot.remainingMs));
@@ -66,32 +64,14 @@ async function fetchBytes(this: IExecuteFunctions, connection: CozeConnection, r
 				hint: 'Check Base URL in the Coze API credential: it should point at the Coze API, which answers speech with the audio itself.',
 			});
 		}
-		const logid = logidHeader(response.headers, connection);
-		if (request.sink) return { bytes: Buffer.alloc(0), length: await pourBytes(body, watchdog, request.maxBytes, request.sink), contentType, logid };
-		const bytes = connection.scrubber.bytes(await readBytes(body, watchdog, request.maxBytes, 'fail'));
-		return { bytes, length: bytes.length, contentType, logid };
+		request.sink.restart();
+		const length = await pourBody(body, watchdog, request.maxBytes, 'fail', (chunk) => request.sink.write(chunk));
+		return { length, contentType, logid: logidHeader(response.headers, connection) };
 	} catch (error) {
 		throw error instanceof NodeApiError ? error : requestFailure(node, error, connection, request);
 	} finally {
 		watchdog.finish();
 	}
-}
-
-/** The body's chunks into `sink` as they arrive, within `maxBytes`; their count. The caller scrubs what the sink made. */
-async function pourBytes(body: StreamBody, watchdog: Watchdog, maxBytes: number, sink: ByteSink): Promise<number> {
-	sink.restart();
-	let bytes = 0;
-	try {
-		for await (const piece of watchedChunks(body, watchdog)) {
-			const chunk = typeof piece === 'string' ? Buffer.from(piece) : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
-			bytes += chunk.length;
-			if (bytes > maxBytes) throw new AnswerTooLarge(maxBytes);
-			sink.write(chunk);
-		}
-	} finally {
-		body.destroy?.();
-	}
-	return bytes;
 }
 
 function isAudio(contentType: string | undefined): boolean {

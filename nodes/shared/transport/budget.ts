@@ -65,17 +65,26 @@ export async function readBody(
 	maxBytes: number,
 	overflow: 'fail' | 'cut',
 ): Promise<string> {
-	return (await readBytes(body, watchdog, maxBytes, overflow)).toString('utf8');
+	const chunks: Buffer[] = [];
+	const bytes = await pourBody(body, watchdog, maxBytes, overflow, (chunk) => chunks.push(chunk));
+	// The pieces are let go as soon as they are joined: only one copy of the bytes beside the text.
+	const joined = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytes);
+	chunks.length = 0;
+	return joined.toString('utf8');
 }
 
-/** The same as readBody, as bytes: an audio answer, kept as one buffer of exactly its size. */
-export async function readBytes(
+/**
+ * Hands each chunk of the body to `take` as it arrives, each read raced against the request's
+ * watchdog; returns how many bytes were taken. Past `maxBytes`, `overflow: 'fail'` is an
+ * AnswerTooLarge error and `'cut'` takes what fits and stops. The body is closed either way.
+ */
+export async function pourBody(
 	body: StreamBody,
 	watchdog: Watchdog,
 	maxBytes: number,
 	overflow: 'fail' | 'cut',
-): Promise<Buffer> {
-	const chunks: Buffer[] = [];
+	take: (chunk: Buffer) => void,
+): Promise<number> {
 	let bytes = 0;
 	try {
 		for await (const piece of watchedChunks(body, watchdog)) {
@@ -83,16 +92,13 @@ export async function readBytes(
 			bytes += chunk.length;
 			if (bytes > maxBytes) {
 				if (overflow === 'fail') throw new AnswerTooLarge(maxBytes);
-				chunks.push(chunk.subarray(0, chunk.length - (bytes - maxBytes)));
-				break;
+				take(chunk.subarray(0, chunk.length - (bytes - maxBytes)));
+				return maxBytes;
 			}
-			chunks.push(chunk);
+			take(chunk);
 		}
 	} finally {
 		body.destroy?.();
 	}
-	// The pieces are let go as soon as they are joined: only one copy of the bytes stays.
-	const joined = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, Math.min(bytes, maxBytes));
-	chunks.length = 0;
-	return joined;
+	return bytes;
 }
